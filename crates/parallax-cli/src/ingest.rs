@@ -1,0 +1,191 @@
+//! `parallax ingest`.
+
+use crate::{open_engine, EXIT_PARTIAL};
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use parallax_engine::{ClusterConfig, Engine};
+use parallax_ingest::{Format, Input, InputError, ReadOptions, Reader};
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Instant;
+
+#[derive(Args)]
+pub struct IngestArgs {
+    /// Files, directories (read recursively) or `-` for standard input.
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// Outlet for articles whose input names none.
+    #[arg(long)]
+    pub outlet: Option<String>,
+    /// Input format.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: FormatArg,
+    /// Largest text file or JSONL line accepted, in bytes.
+    #[arg(long, default_value_t = 10 * 1024 * 1024)]
+    pub max_bytes: u64,
+    /// Articles per transaction.
+    #[arg(long, default_value_t = 500)]
+    pub batch_size: usize,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar and no per-input messages.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Auto,
+    Text,
+    Jsonl,
+}
+
+/// The outcome of an ingest run.
+#[derive(Debug, Default, Serialize)]
+pub struct IngestSummary {
+    pub added: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    pub new_stories: usize,
+    pub skipped_files: usize,
+    pub articles_total: usize,
+    pub stories_total: usize,
+    pub seconds: f64,
+    /// Stories that received articles in this run.
+    pub touched: usize,
+    pub errors: Vec<ErrorLine>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ErrorLine {
+    pub input: String,
+    pub problem: String,
+}
+
+pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u8> {
+    let mut engine = open_engine(data_dir, config)?;
+    let inputs: Vec<Input> = args.paths.iter().map(|p| Input::parse(p)).collect();
+    let opts = ReadOptions {
+        max_bytes: args.max_bytes,
+        format: match args.format {
+            FormatArg::Auto => Format::Auto,
+            FormatArg::Text => Format::Text,
+            FormatArg::Jsonl => Format::Jsonl,
+        },
+        outlet: args.outlet.clone(),
+    };
+    let show_progress = !args.quiet && !args.json && std::io::stderr().is_terminal();
+    let summary = ingest_inputs(
+        &mut engine,
+        &inputs,
+        opts,
+        args.batch_size,
+        show_progress,
+        !args.quiet,
+    )?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else if !args.quiet {
+        println!(
+            "Ingested {} new article{} ({} unchanged, {} failed) into {} stor{} ({} new) in {:.2} s; {} now holds {} articles in {} stories.",
+            summary.added,
+            if summary.added == 1 { "" } else { "s" },
+            summary.unchanged,
+            summary.failed,
+            count_stories(&summary),
+            if count_stories(&summary) == 1 { "y" } else { "ies" },
+            summary.new_stories,
+            summary.seconds,
+            data_dir.display(),
+            summary.articles_total,
+            summary.stories_total,
+        );
+    }
+    Ok(if summary.failed > 0 { EXIT_PARTIAL } else { 0 })
+}
+
+fn count_stories(s: &IngestSummary) -> usize {
+    s.touched
+}
+
+/// Reads `inputs` and ingests them in batches. Errors of single inputs are
+/// collected (and printed when `report` is set); store errors abort.
+pub fn ingest_inputs(
+    engine: &mut Engine,
+    inputs: &[Input],
+    opts: ReadOptions,
+    batch_size: usize,
+    show_progress: bool,
+    report: bool,
+) -> Result<IngestSummary> {
+    let started = Instant::now();
+    let mut reader = Reader::new(inputs, opts);
+    let pb = if show_progress {
+        let pb = ProgressBar::with_draw_target(
+            Some(reader.total_bytes().max(1)),
+            ProgressDrawTarget::stderr(),
+        );
+        pb.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut summary = IngestSummary {
+        skipped_files: reader.skipped(),
+        ..Default::default()
+    };
+    let mut touched = std::collections::HashSet::new();
+    let mut batch = Vec::with_capacity(batch_size);
+    let mut flush = |batch: &mut Vec<parallax_core::Article>,
+                     summary: &mut IngestSummary,
+                     engine: &mut Engine|
+     -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let r = engine.ingest_batch(std::mem::take(batch))?;
+        summary.added += r.added.len();
+        summary.unchanged += r.unchanged;
+        summary.new_stories += r.new_stories;
+        for (_, s) in r.added {
+            touched.insert(s);
+        }
+        summary.touched = touched.len();
+        Ok(())
+    };
+    loop {
+        let item = reader.next();
+        pb.set_position(reader.bytes_done());
+        match item {
+            None => break,
+            Some(Ok(article)) => {
+                batch.push(article);
+                if batch.len() >= batch_size.max(1) {
+                    flush(&mut batch, &mut summary, engine)?;
+                    pb.set_message(format!("{} articles", summary.added + summary.unchanged));
+                }
+            }
+            Some(Err(InputError { input, problem })) => {
+                if report {
+                    pb.suspend(|| eprintln!("parallax: skipped {input}: {problem}"));
+                }
+                summary.failed += 1;
+                summary.errors.push(ErrorLine { input, problem });
+            }
+        }
+    }
+    flush(&mut batch, &mut summary, engine)?;
+    pb.finish_and_clear();
+    summary.articles_total = engine.article_count()?;
+    summary.stories_total = engine.story_count();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}

@@ -1,0 +1,95 @@
+//! `parallax`: the command-line front end. Every command goes through
+//! `parallax-engine`; this crate only parses arguments and formats output.
+//!
+//! Exit codes: 0 success; 1 partial failure (some inputs could not be read,
+//! or the story/article asked for does not exist); 2 usage error; 3 fatal
+//! error (the store cannot be opened or written).
+
+mod demo;
+mod export;
+mod ingest;
+mod show;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit code for a partial failure or a missing item.
+pub const EXIT_PARTIAL: u8 = 1;
+/// Exit code for a fatal error.
+pub const EXIT_FATAL: u8 = 3;
+
+#[derive(Parser)]
+#[command(
+    name = "parallax",
+    version,
+    about = "Parallax: how outlets cover the same event — stories, sources and differences.",
+    after_help = "Exit codes: 0 ok · 1 some inputs failed or the item was not found · 2 usage error · 3 fatal error."
+)]
+struct Cli {
+    /// Data directory of the embedded store.
+    #[arg(
+        long,
+        global = true,
+        env = "PARALLAX_DATA",
+        default_value = "parallax-data"
+    )]
+    data_dir: PathBuf,
+    /// Cosine threshold for joining a story (default: calibrated value).
+    #[arg(long, global = true, hide = true)]
+    threshold: Option<f32>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read articles (text files, JSONL, directories, `-` for stdin) into the store.
+    Ingest(ingest::IngestArgs),
+    /// List stories, most recently updated first.
+    Stories(show::StoriesArgs),
+    /// Show one story: its articles and what they share.
+    Story(show::StoryArgs),
+    /// Show one article by id, external id or id prefix.
+    Article(show::ArticleArgs),
+    /// Export articles or stories as JSONL or CSV.
+    Export(export::ExportArgs),
+    /// Analyse the given articles as one story, without the store.
+    Compare(show::CompareArgs),
+    /// Ingest the built-in demo corpus into a fresh data dir and show the stories.
+    Demo(demo::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut config = parallax_engine::ClusterConfig::default();
+    if let Some(t) = cli.threshold {
+        config.threshold = t;
+    }
+    let result = match cli.command {
+        Command::Ingest(a) => ingest::run(&cli.data_dir, config, a),
+        Command::Stories(a) => show::stories(&cli.data_dir, config, a),
+        Command::Story(a) => show::story(&cli.data_dir, config, a),
+        Command::Article(a) => show::article(&cli.data_dir, config, a),
+        Command::Export(a) => export::run(&cli.data_dir, config, a),
+        Command::Compare(a) => show::compare(a),
+        Command::Demo(a) => demo::run(config, a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("parallax: error: {e:#}");
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}
+
+/// Opens the engine on a data dir, with a message naming it on failure.
+pub fn open_engine(
+    dir: &std::path::Path,
+    config: parallax_engine::ClusterConfig,
+) -> anyhow::Result<parallax_engine::Engine> {
+    use anyhow::Context;
+    parallax_engine::Engine::open(dir, config)
+        .with_context(|| format!("cannot open the store in {}", dir.display()))
+}

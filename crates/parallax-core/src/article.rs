@@ -1,0 +1,169 @@
+use crate::{ArticleId, Span};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+/// One news article, as read and segmented.
+///
+/// `text` is the text exactly as stored (decoded to UTF-8, line endings
+/// normalised to `\n`, nothing else changed); every paragraph, sentence and
+/// later annotation points into it by [`Span`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Stable id (from the URL when known, else from the content).
+    pub id: ArticleId,
+    /// The id the input gave the article (e.g. the `id` field of a JSONL
+    /// line), kept so users can join results to their own records.
+    pub external_id: Option<String>,
+    /// Where the article was published, when known.
+    pub url: Option<String>,
+    /// The publisher's name, when known.
+    pub outlet: Option<String>,
+    /// Authors as named by the input.
+    pub authors: Vec<String>,
+    /// The headline; see [`Article::title_source`] for where it came from.
+    pub title: Option<String>,
+    /// How the title was obtained.
+    pub title_source: TitleSource,
+    /// The standfirst (dek, subheading), when one was recognised or given.
+    pub standfirst: Option<String>,
+    /// Publication time with its offset, when known.
+    pub published: Option<DateTime<FixedOffset>>,
+    /// ISO 639-1 language code, given or identified.
+    pub language: Option<String>,
+    /// The stored text.
+    pub text: String,
+    /// Paragraphs of `text`, in order, each with its role.
+    pub paragraphs: Vec<Paragraph>,
+    /// Sentences of the body paragraphs, in order.
+    pub sentences: Vec<Sentence>,
+    /// Where the article was read from (`path`, `path:line`, `-`).
+    pub source: Option<String>,
+    /// Input fields Parallax does not interpret, kept verbatim.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Where an article's title came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TitleSource {
+    /// The input named the title (e.g. a JSONL `title` field).
+    Given,
+    /// The first line of a plain-text file, recognised as a headline.
+    FirstLine,
+    /// No headline was found: the first sentence stands in for it.
+    FirstSentence,
+    /// The article has no title at all (empty body).
+    #[default]
+    None,
+}
+
+/// The role a paragraph plays in the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParagraphKind {
+    /// The headline line of a plain-text article.
+    Headline,
+    /// The standfirst under the headline.
+    Standfirst,
+    /// A photo caption or credit.
+    Caption,
+    /// The article's own text.
+    Body,
+    /// Site furniture: "More information", share and subscribe lines,
+    /// recommendation blocks. Kept in `text`, kept out of the body.
+    Boilerplate,
+}
+
+/// A paragraph of an article: a span of its text and its role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paragraph {
+    /// The paragraph's text in [`Article::text`].
+    pub span: Span,
+    /// Its role.
+    pub kind: ParagraphKind,
+}
+
+/// A sentence of a body paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sentence {
+    /// The sentence's text in [`Article::text`].
+    pub span: Span,
+    /// Index into [`Article::paragraphs`] of the paragraph holding it.
+    pub paragraph: usize,
+}
+
+impl Article {
+    /// The text a span covers (empty when the span does not fit).
+    pub fn slice(&self, span: Span) -> &str {
+        span.slice(&self.text).unwrap_or("")
+    }
+
+    /// The body paragraphs' texts, in order.
+    pub fn body_paragraphs(&self) -> impl Iterator<Item = &str> {
+        self.paragraphs
+            .iter()
+            .filter(|p| p.kind == ParagraphKind::Body)
+            .map(|p| self.slice(p.span))
+    }
+
+    /// The body as one string, paragraphs separated by blank lines.
+    pub fn body(&self) -> String {
+        self.body_paragraphs().collect::<Vec<_>>().join("\n\n")
+    }
+
+    /// The sentences' texts, in order.
+    pub fn sentence_texts(&self) -> impl Iterator<Item = &str> {
+        self.sentences.iter().map(|s| self.slice(s.span))
+    }
+
+    /// The title, or an empty string.
+    pub fn title_or_empty(&self) -> &str {
+        self.title.as_deref().unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_skips_boilerplate() {
+        let text = "Head\n\nBody one.\n\nMore information".to_string();
+        let a = Article {
+            id: ArticleId("x".into()),
+            external_id: None,
+            url: None,
+            outlet: None,
+            authors: vec![],
+            title: Some("Head".into()),
+            title_source: TitleSource::FirstLine,
+            standfirst: None,
+            published: None,
+            language: None,
+            paragraphs: vec![
+                Paragraph {
+                    span: Span::new(0, 4),
+                    kind: ParagraphKind::Headline,
+                },
+                Paragraph {
+                    span: Span::new(6, 15),
+                    kind: ParagraphKind::Body,
+                },
+                Paragraph {
+                    span: Span::new(17, 33),
+                    kind: ParagraphKind::Boilerplate,
+                },
+            ],
+            sentences: vec![Sentence {
+                span: Span::new(6, 15),
+                paragraph: 1,
+            }],
+            text,
+            source: None,
+            extra: Default::default(),
+        };
+        assert_eq!(a.body(), "Body one.");
+        assert_eq!(a.sentence_texts().collect::<Vec<_>>(), vec!["Body one."]);
+    }
+}

@@ -1,0 +1,504 @@
+//! Embedded storage: one SQLite database in the data directory.
+//!
+//! - Schema migrations are numbered and applied in order on open
+//!   (`PRAGMA user_version` records the last one applied).
+//! - WAL journal, `synchronous = NORMAL`: a committed batch survives a crash
+//!   of the process; nothing half-written is ever visible.
+//! - Writes come in batches ([`Store::write_batch`]), one transaction each:
+//!   an article reported as ingested is durable, and a batch interrupted
+//!   mid-way leaves no trace, so a re-run completes it.
+//! - Articles are keyed by their stable id: writing an article that is
+//!   already stored is a no-op.
+
+use chrono::{DateTime, FixedOffset};
+use parallax_core::{Article, ArticleId, StoryId, StorySummary};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+
+/// Storage errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Stored JSON could not be read back.
+    #[error("corrupt record {0}: {1}")]
+    Corrupt(String, String),
+    /// The data directory could not be created.
+    #[error("cannot create data directory {0}: {1}")]
+    DataDir(String, std::io::Error),
+    /// The database was written by a newer Parallax.
+    #[error("database schema version {0} is newer than this Parallax supports ({1})")]
+    TooNew(i64, i64),
+}
+
+/// Result alias.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: articles and stories.
+    r#"
+    CREATE TABLE articles (
+        seq          INTEGER PRIMARY KEY,
+        id           TEXT NOT NULL UNIQUE,
+        external_id  TEXT,
+        url          TEXT,
+        outlet       TEXT,
+        title        TEXT,
+        published    TEXT,
+        language     TEXT,
+        story        TEXT NOT NULL,
+        story_index  INTEGER NOT NULL,
+        doc          TEXT NOT NULL,
+        terms        TEXT NOT NULL,
+        ingested_at  TEXT NOT NULL
+    );
+    CREATE INDEX articles_story ON articles(story, seq);
+    CREATE INDEX articles_external ON articles(external_id);
+    CREATE TABLE stories (
+        id           TEXT PRIMARY KEY,
+        story_index  INTEGER NOT NULL UNIQUE,
+        headline     TEXT NOT NULL,
+        headline_provisional INTEGER NOT NULL DEFAULT 0,
+        articles     INTEGER NOT NULL,
+        outlets      TEXT NOT NULL,
+        first_seen   TEXT,
+        last_seen    TEXT,
+        updated_seq  INTEGER NOT NULL
+    );
+    CREATE INDEX stories_updated ON stories(updated_seq);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    "#,
+];
+
+/// One article to write, with what the pipeline decided about it.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    /// The article.
+    pub article: Article,
+    /// Its story.
+    pub story: StoryId,
+    /// The story's index in clustering order.
+    pub story_index: usize,
+    /// The analysis terms, kept so the clusterer can be replayed on open.
+    pub terms: Vec<(String, f32)>,
+}
+
+/// A story's row, as written after a batch.
+#[derive(Debug, Clone)]
+pub struct StoryRow {
+    /// The story's summary.
+    pub summary: StorySummary,
+    /// Its index in clustering order.
+    pub story_index: usize,
+    /// True when the headline is a provisional first sentence.
+    pub headline_provisional: bool,
+}
+
+/// A stored article with its story.
+#[derive(Debug, Clone)]
+pub struct StoredArticle {
+    /// Arrival order.
+    pub seq: i64,
+    /// The article.
+    pub article: Article,
+    /// Its story.
+    pub story: StoryId,
+}
+
+/// The embedded store.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::DataDir(dir.display().to_string(), e))?;
+        let conn = Connection::open(dir.join("parallax.db"))?;
+        Self::init(conn)
+    }
+
+    /// An in-memory store (tests, `parallax compare`).
+    pub fn in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let latest = MIGRATIONS.len() as i64;
+        if version > latest {
+            return Err(StoreError::TooNew(version, latest));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The schema version in force.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// True when an article with this id is stored.
+    pub fn contains(&self, id: &ArticleId) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?
+            .exists([id.as_str()])?)
+    }
+
+    /// Writes new articles and the updated story rows in one transaction.
+    /// Articles already stored are skipped. Returns how many were written.
+    pub fn write_batch(&mut self, articles: &[NewArticle], stories: &[StoryRow]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let now = chrono::Utc::now().to_rfc3339();
+        let mut written = 0;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO articles (id, external_id, url, outlet, title, published, language, story, story_index, doc, terms, ingested_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            for n in articles {
+                let a = &n.article;
+                let doc = serde_json::to_string(a)
+                    .map_err(|e| StoreError::Corrupt(a.id.to_string(), e.to_string()))?;
+                written += insert.execute(params![
+                    a.id.as_str(),
+                    a.external_id,
+                    a.url,
+                    a.outlet,
+                    a.title,
+                    a.published.map(|t| t.to_rfc3339()),
+                    a.language,
+                    n.story.as_str(),
+                    n.story_index as i64,
+                    doc,
+                    encode_terms(&n.terms),
+                    now,
+                ])?;
+            }
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO stories (id, story_index, headline, articles, outlets, first_seen, last_seen, updated_seq, headline_provisional)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT COALESCE(MAX(seq), 0) FROM articles), ?8)
+                 ON CONFLICT(id) DO UPDATE SET headline = excluded.headline, articles = excluded.articles,
+                   headline_provisional = excluded.headline_provisional,
+                   outlets = excluded.outlets, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+                   updated_seq = excluded.updated_seq",
+            )?;
+            for s in stories {
+                let sum = &s.summary;
+                upsert.execute(params![
+                    sum.id.as_str(),
+                    s.story_index as i64,
+                    sum.headline,
+                    sum.articles as i64,
+                    serde_json::to_string(&sum.outlets).unwrap_or_else(|_| "[]".into()),
+                    sum.first_seen.map(|t| t.to_rfc3339()),
+                    sum.last_seen.map(|t| t.to_rfc3339()),
+                    s.headline_provisional,
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(written)
+    }
+
+    /// Every stored article's terms and story index, in arrival order, for
+    /// replaying the clusterer. Calls `f` for each.
+    pub fn for_each_assignment(&self, mut f: impl FnMut(Vec<(String, f32)>, usize)) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT terms, story_index FROM articles ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let terms: String = row.get(0)?;
+            let idx: i64 = row.get(1)?;
+            f(decode_terms(&terms), idx as usize);
+        }
+        Ok(())
+    }
+
+    /// Number of stored articles.
+    pub fn article_count(&self) -> Result<usize> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get::<_, i64>(0))?
+            as usize)
+    }
+
+    /// Number of stories.
+    pub fn story_count(&self) -> Result<usize> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM stories", [], |r| r.get::<_, i64>(0))?
+            as usize)
+    }
+
+    /// Every story row in clustering order (index `i` is story index `i`).
+    pub fn story_rows(&self) -> Result<Vec<StoryRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, headline, articles, outlets, first_seen, last_seen, story_index, headline_provisional
+             FROM stories ORDER BY story_index",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(StoryRow {
+                summary: story_from_row(r)?,
+                story_index: r.get::<_, i64>(6)? as usize,
+                headline_provisional: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+
+    /// Stories, most recently updated first; `limit` 0 means all.
+    pub fn stories(&self, limit: usize) -> Result<Vec<StorySummary>> {
+        let lim = if limit == 0 { -1 } else { limit as i64 };
+        let mut stmt = self.conn.prepare(
+            "SELECT id, headline, articles, outlets, first_seen, last_seen FROM stories
+             ORDER BY updated_seq DESC, story_index DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([lim], story_from_row)?;
+        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+
+    /// One story's summary by exact id.
+    pub fn story(&self, id: &StoryId) -> Result<Option<StorySummary>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, headline, articles, outlets, first_seen, last_seen FROM stories WHERE id = ?1",
+                [id.as_str()],
+                story_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Story ids starting with `prefix`.
+    pub fn find_stories(&self, prefix: &str) -> Result<Vec<StoryId>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM stories WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 10")?;
+        let upper = format!("{prefix}\u{10ffff}");
+        let ids = stmt
+            .query_map(params![prefix, upper], |r| r.get::<_, String>(0))?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(ids.into_iter().map(StoryId).collect())
+    }
+
+    /// Articles of a story in arrival order.
+    pub fn story_articles(&self, id: &StoryId) -> Result<Vec<StoredArticle>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, doc, story FROM articles WHERE story = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([id.as_str()], raw_article)?;
+        rows.map(|r| r.map_err(StoreError::from).and_then(parse_article))
+            .collect()
+    }
+
+    /// Articles whose id, or external id, is `key`, or whose id starts with
+    /// `key`.
+    pub fn find_articles(&self, key: &str) -> Result<Vec<StoredArticle>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, doc, story FROM articles WHERE id = ?1 OR external_id = ?1
+             UNION SELECT seq, doc, story FROM articles WHERE id >= ?1 AND id < ?2
+             ORDER BY 1 LIMIT 10",
+        )?;
+        let upper = format!("{key}\u{10ffff}");
+        let rows = stmt.query_map(params![key, upper], raw_article)?;
+        rows.map(|r| r.map_err(StoreError::from).and_then(parse_article))
+            .collect()
+    }
+
+    /// Every article in arrival order, streamed to `f` (stops early when
+    /// `f` returns false).
+    pub fn for_each_article(&self, mut f: impl FnMut(StoredArticle) -> bool) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, doc, story FROM articles ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let a = parse_article(raw_article(row)?)?;
+            if !f(a) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs SQLite's integrity check; `Ok(())` when the database is sound.
+    pub fn integrity_check(&self) -> Result<std::result::Result<(), String>> {
+        let r: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(if r == "ok" { Ok(()) } else { Err(r) })
+    }
+}
+
+type RawArticle = (i64, String, String);
+
+fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+}
+
+fn parse_article((seq, doc, story): RawArticle) -> Result<StoredArticle> {
+    let article: Article = serde_json::from_str(&doc)
+        .map_err(|e| StoreError::Corrupt(format!("article #{seq}"), e.to_string()))?;
+    Ok(StoredArticle {
+        seq,
+        article,
+        story: StoryId(story),
+    })
+}
+
+fn story_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
+    let outlets: String = r.get(3)?;
+    let time =
+        |s: Option<String>| s.and_then(|s| DateTime::<FixedOffset>::parse_from_rfc3339(&s).ok());
+    Ok(StorySummary {
+        id: StoryId(r.get(0)?),
+        headline: r.get(1)?,
+        articles: r.get::<_, i64>(2)? as usize,
+        outlets: serde_json::from_str(&outlets).unwrap_or_default(),
+        first_seen: time(r.get(4)?),
+        last_seen: time(r.get(5)?),
+    })
+}
+
+/// Terms as `term<TAB>weight` lines: compact and readable.
+fn encode_terms(terms: &[(String, f32)]) -> String {
+    let mut s = String::with_capacity(terms.len() * 10);
+    for (t, w) in terms {
+        s.push_str(t);
+        s.push('\t');
+        s.push_str(&w.to_string());
+        s.push('\n');
+    }
+    s
+}
+
+fn decode_terms(s: &str) -> Vec<(String, f32)> {
+    s.lines()
+        .filter_map(|l| {
+            let (t, w) = l.split_once('\t')?;
+            Some((t.to_string(), w.parse().ok()?))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parallax_core::TitleSource;
+
+    fn article(id: &str) -> Article {
+        Article {
+            id: ArticleId(id.into()),
+            external_id: Some(format!("ext-{id}")),
+            url: None,
+            outlet: Some("Velmar Daily".into()),
+            authors: vec![],
+            title: Some("A title".into()),
+            title_source: TitleSource::Given,
+            standfirst: None,
+            published: None,
+            language: Some("en".into()),
+            text: "Body.".into(),
+            paragraphs: vec![],
+            sentences: vec![],
+            source: None,
+            extra: Default::default(),
+        }
+    }
+
+    fn new(id: &str, story: &str, idx: usize) -> NewArticle {
+        NewArticle {
+            article: article(id),
+            story: StoryId(story.into()),
+            story_index: idx,
+            terms: vec![("bridg".into(), 2.0), ("tarno".into(), 1.0)],
+        }
+    }
+
+    fn row(id: &str, idx: usize, n: usize) -> StoryRow {
+        StoryRow {
+            summary: StorySummary {
+                id: StoryId(id.into()),
+                headline: "A title".into(),
+                articles: n,
+                outlets: vec!["Velmar Daily".into()],
+                first_seen: None,
+                last_seen: None,
+            },
+            story_index: idx,
+            headline_provisional: false,
+        }
+    }
+
+    #[test]
+    fn write_twice_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        assert_eq!(
+            s.write_batch(
+                &[new("a1", "s1", 0), new("a2", "s1", 0)],
+                &[row("s1", 0, 2)]
+            )
+            .unwrap(),
+            2
+        );
+        assert_eq!(
+            s.write_batch(&[new("a1", "s1", 0)], &[row("s1", 0, 2)])
+                .unwrap(),
+            0
+        );
+        assert_eq!(s.article_count().unwrap(), 2);
+        assert_eq!(s.story_count().unwrap(), 1);
+        drop(s);
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        assert_eq!(s.story_articles(&StoryId("s1".into())).unwrap().len(), 2);
+        assert_eq!(
+            s.find_articles("ext-a2").unwrap()[0].article.id.as_str(),
+            "a2"
+        );
+        assert_eq!(s.find_stories("s").unwrap().len(), 1);
+        assert_eq!(s.story_rows().unwrap()[0].summary.articles, 2);
+        let mut replayed = Vec::new();
+        s.for_each_assignment(|t, i| replayed.push((t, i))).unwrap();
+        assert_eq!(
+            replayed[0].0,
+            vec![("bridg".to_string(), 2.0), ("tarno".to_string(), 1.0)]
+        );
+        assert!(s.integrity_check().unwrap().is_ok());
+    }
+
+    #[test]
+    fn a_failed_batch_leaves_no_trace() {
+        let mut s = Store::in_memory().unwrap();
+        s.conn.execute_batch("CREATE TRIGGER boom BEFORE INSERT ON stories BEGIN SELECT RAISE(ABORT, 'disk full'); END;").unwrap();
+        assert!(s
+            .write_batch(&[new("a1", "s1", 0)], &[row("s1", 0, 1)])
+            .is_err());
+        assert_eq!(s.article_count().unwrap(), 0);
+    }
+}

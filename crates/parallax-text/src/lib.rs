@@ -1,0 +1,27 @@
+//! Text primitives shared by every analysis stage.
+//!
+//! - [`normalise`]: Unicode NFC, line endings, invisible characters.
+//! - [`sentences`]: a rule-based sentence splitter that knows news
+//!   abbreviations (Mr., U.S., Fla., a.m., Jan.), quotes and dashes.
+//! - [`tokens`]: word tokens with byte spans.
+//! - [`stem`] and [`stopwords`]: English Snowball stemming and stop words.
+//! - [`language`]: language identification.
+//! - [`shingles`]: hashed word n-grams for near-duplicate detection.
+//!
+//! Every function is pure: no I/O, no global mutable state.
+
+pub mod language;
+pub mod normalise;
+pub mod sentences;
+pub mod shingles;
+pub mod stem;
+pub mod stopwords;
+pub mod tokens;
+
+pub use language::detect_language;
+pub use normalise::normalise;
+pub use sentences::split_sentences;
+pub use shingles::shingles;
+pub use stem::Stemmer;
+pub use stopwords::is_stopword;
+pub use tokens::{tokenize, Token};

@@ -1,0 +1,34 @@
+//! English stop words.
+
+/// The stop-word list, one word a line (lower case).
+const LIST: &str = include_str!("stopwords_en.txt");
+
+fn sorted() -> &'static [&'static str] {
+    use std::sync::OnceLock;
+    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut v: Vec<&str> = LIST
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    })
+}
+
+/// True when `lower` (an already lower-cased word) is an English stop word.
+pub fn is_stopword(lower: &str) -> bool {
+    sorted().binary_search(&lower).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn common_words() {
+        assert!(super::is_stopword("the"));
+        assert!(super::is_stopword("said"));
+        assert!(!super::is_stopword("ceasefire"));
+    }
+}
