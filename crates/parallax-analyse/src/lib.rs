@@ -36,6 +36,10 @@ pub struct Analysis {
 
 /// Analyses one article.
 pub fn analyse(article: &Article, stemmer: &Stemmer) -> Analysis {
+    let stemmer = &CachedStemmer {
+        inner: stemmer,
+        cache: std::cell::RefCell::new(FxHashMap::default()),
+    };
     let mut terms: FxHashMap<String, f32> = FxHashMap::default();
     if let Some(title) = &article.title {
         // A provisional title is the first sentence: don't count it twice.
@@ -83,7 +87,29 @@ pub fn analyse(article: &Article, stemmer: &Stemmer) -> Analysis {
     }
 }
 
-fn add_terms(text: &str, weight: f32, stemmer: &Stemmer, out: &mut FxHashMap<String, f32>) {
+/// A stemmer with a per-article cache: words repeat within an article.
+struct CachedStemmer<'s> {
+    inner: &'s Stemmer,
+    cache: std::cell::RefCell<FxHashMap<String, String>>,
+}
+
+impl CachedStemmer<'_> {
+    fn stem(&self, lower: &str) -> String {
+        if let Some(s) = self.cache.borrow().get(lower) {
+            return s.clone();
+        }
+        let s = self.inner.stem(lower).into_owned();
+        self.cache.borrow_mut().insert(lower.to_string(), s.clone());
+        s
+    }
+}
+
+fn add_terms(
+    text: &str,
+    weight: f32,
+    stemmer: &CachedStemmer<'_>,
+    out: &mut FxHashMap<String, f32>,
+) {
     for t in tokenize(text) {
         if t.kind != TokenKind::Word {
             continue;
@@ -97,7 +123,7 @@ fn add_terms(text: &str, weight: f32, stemmer: &Stemmer, out: &mut FxHashMap<Str
             continue;
         }
         let stem = stemmer.stem(lower);
-        *out.entry(stem.into_owned()).or_default() += weight;
+        *out.entry(stem).or_default() += weight;
     }
 }
 

@@ -45,7 +45,7 @@ impl Default for Config {
 
 /// The cosine threshold calibrated on ECB+ dev (odd topics; see
 /// ARCHITECTURE.md and `parallax-eval cluster --sweep`).
-pub const DEFAULT_THRESHOLD: f32 = 0.22;
+pub const DEFAULT_THRESHOLD: f32 = 0.26;
 
 /// The decision taken for one article.
 #[derive(Debug, Clone, Copy, PartialEq)]

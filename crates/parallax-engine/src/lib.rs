@@ -275,12 +275,7 @@ impl Engine {
 
     /// Story of each article id, for evaluation and export.
     pub fn assignments(&self) -> Result<FxHashMap<ArticleId, StoryId>> {
-        let mut out = FxHashMap::default();
-        self.store.for_each_article(|a| {
-            out.insert(a.article.id, a.story);
-            true
-        })?;
-        Ok(out)
+        Ok(self.store.assignments()?.into_iter().collect())
     }
 }
 

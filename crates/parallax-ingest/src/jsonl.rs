@@ -21,8 +21,8 @@ pub enum LineError {
     /// Valid JSON but not an object.
     #[error("not a JSON object")]
     NotObject,
-    /// No text field, or an empty one.
-    #[error("no article text (expected a non-empty `text` field)")]
+    /// Neither a text nor a title.
+    #[error("no article text (expected a non-empty `text` or `title` field)")]
     NoText,
 }
 
@@ -37,8 +37,14 @@ pub fn parse_line(line: &str) -> Result<ArticleDraft, LineError> {
     let Value::Object(mut obj) = value else {
         return Err(LineError::NotObject);
     };
-    let text = take_str(&mut obj, TEXT_KEYS).ok_or(LineError::NoText)?;
-    if text.trim().is_empty() {
+    let text = take_str(&mut obj, TEXT_KEYS).unwrap_or_default();
+    let has_title = ["title", "headline"].iter().any(|k| {
+        obj.get(*k)
+            .and_then(Value::as_str)
+            .is_some_and(|t| !t.trim().is_empty())
+    });
+    // A headline-only article (no body) is still an article.
+    if text.trim().is_empty() && !has_title {
         return Err(LineError::NoText);
     }
     let external_id = obj.remove("id").and_then(|v| match v {
@@ -158,13 +164,15 @@ mod tests {
         assert!(matches!(parse_line("{not json"), Err(LineError::Json(_))));
         assert_eq!(parse_line("[1,2]").unwrap_err(), LineError::NotObject);
         assert_eq!(
-            parse_line(r#"{"title": "x"}"#).unwrap_err(),
+            parse_line(r#"{"title": " ", "url": "u"}"#).unwrap_err(),
             LineError::NoText
         );
         assert_eq!(
             parse_line(r#"{"text": "  "}"#).unwrap_err(),
             LineError::NoText
         );
+        // Headline-only articles are kept.
+        assert!(parse_line(r#"{"title": "Election over in Velmar.", "text": ""}"#).is_ok());
     }
 
     #[test]

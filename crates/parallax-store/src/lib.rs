@@ -238,6 +238,15 @@ impl Store {
         Ok(())
     }
 
+    /// The story of every article, in arrival order: (article id, story id).
+    pub fn assignments(&self) -> Result<Vec<(ArticleId, StoryId)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, story FROM articles ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| Ok((ArticleId(r.get(0)?), StoryId(r.get(1)?))))?;
+        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+
     /// Number of stored articles.
     pub fn article_count(&self) -> Result<usize> {
         Ok(self

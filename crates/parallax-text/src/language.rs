@@ -3,8 +3,11 @@
 /// Identifies the language of `text` as an ISO 639-1 code (`en`, `es`, ...),
 /// or `None` when the text is too short or the guess is unreliable.
 pub fn detect_language(text: &str) -> Option<String> {
-    // Long texts: a prefix is enough and keeps this fast.
-    let sample = match text.char_indices().nth(2000) {
+    if looks_english(text) {
+        return Some("en".to_string());
+    }
+    // Long texts: a prefix of a few sentences is enough and keeps this fast.
+    let sample = match text.char_indices().nth(600) {
         Some((i, _)) => &text[..i],
         None => text,
     };
@@ -13,6 +16,37 @@ pub fn detect_language(text: &str) -> Option<String> {
         return None;
     }
     Some(iso639_1(info.lang()).to_string())
+}
+
+/// English function words that are rare as words in other languages.
+const ENGLISH: &[&str] = &[
+    "the", "of", "and", "to", "is", "that", "for", "with", "he", "she", "it", "as", "by", "from",
+    "his", "have", "has", "are", "were", "said", "this", "which", "they", "their", "been", "would",
+];
+
+/// A fast path for the common case: the first 120 words of the text hold
+/// many English function words, "the" among them.
+fn looks_english(text: &str) -> bool {
+    let mut words = 0usize;
+    let mut hits = 0usize;
+    let mut the = 0usize;
+    for w in text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(120)
+    {
+        words += 1;
+        if w.len() <= 5 {
+            let lower = w.to_ascii_lowercase();
+            if ENGLISH.contains(&lower.as_str()) {
+                hits += 1;
+                if lower == "the" {
+                    the += 1;
+                }
+            }
+        }
+    }
+    words >= 8 && the >= 1 && hits * 100 >= words * 18
 }
 
 fn iso639_1(lang: whatlang::Lang) -> &'static str {

@@ -9,7 +9,16 @@ use unicode_normalization::UnicodeNormalization;
 /// line structure are otherwise kept exactly.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.nfc().peekable();
+    let composed;
+    let text = if unicode_normalization::is_nfc_quick(text.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        text
+    } else {
+        composed = text.nfc().collect::<String>();
+        &composed
+    };
+    let mut chars = text.chars().peekable();
     let mut line = String::new();
     while let Some(c) = chars.next() {
         match c {

@@ -146,18 +146,15 @@ pub fn split_sentences(text: &str) -> Vec<Span> {
             '“' => open_curly += 1,
             '”' => open_curly = (open_curly - 1).max(0),
             '"' => straight_open = !straight_open,
-            '\n' => {
-                // A blank line is a hard boundary.
-                if text[i + 1..].starts_with('\n')
-                    || text[i + 1..]
-                        .trim_start_matches([' ', '\t'])
-                        .starts_with('\n')
-                {
-                    push(&mut out, text, start, i);
-                    start = i + 1;
-                    open_curly = 0;
-                    straight_open = false;
-                }
+            // A blank line is a hard boundary.
+            '\n' if text[i + 1..]
+                .trim_start_matches([' ', '\t'])
+                .starts_with('\n') =>
+            {
+                push(&mut out, text, start, i);
+                start = i + 1;
+                open_curly = 0;
+                straight_open = false;
             }
             '.' | '!' | '?' | '…' => {
                 // Consume runs of terminals and closers.
@@ -299,11 +296,11 @@ fn inside_short_quote(
     }
     let rest = &text[at..];
     let para_end = rest.find("\n\n").unwrap_or(rest.len());
-    let window = &rest[..para_end.min(300)];
-    let window = match window.char_indices().last() {
-        Some(_) => window,
-        None => return false,
-    };
+    let mut cut = para_end.min(300);
+    while !rest.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let window = &rest[..cut];
     if open_curly > 0 {
         window.contains('”')
     } else {
@@ -398,6 +395,14 @@ mod tests {
             split("A headline\n\nBody text here."),
             vec!["A headline", "Body text here."]
         );
+    }
+
+    #[test]
+    fn long_quotes_with_multibyte_text_do_not_panic() {
+        let text = format!("“{}. Ещё.” Он сказал.", "Слово ".repeat(80));
+        assert!(!split(&text).is_empty());
+        let text = format!("“{}. Next.” Done.", "é".repeat(299));
+        assert!(!split(&text).is_empty());
     }
 
     #[test]

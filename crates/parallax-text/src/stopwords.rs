@@ -3,24 +3,20 @@
 /// The stop-word list, one word a line (lower case).
 const LIST: &str = include_str!("stopwords_en.txt");
 
-fn sorted() -> &'static [&'static str] {
+fn set() -> &'static std::collections::HashSet<&'static str> {
     use std::sync::OnceLock;
-    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    static WORDS: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
     WORDS.get_or_init(|| {
-        let mut v: Vec<&str> = LIST
-            .lines()
+        LIST.lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+            .collect()
     })
 }
 
 /// True when `lower` (an already lower-cased word) is an English stop word.
 pub fn is_stopword(lower: &str) -> bool {
-    sorted().binary_search(&lower).is_ok()
+    lower.len() <= 12 && set().contains(lower)
 }
 
 #[cfg(test)]

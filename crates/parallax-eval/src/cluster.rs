@@ -1,0 +1,257 @@
+//! `parallax-eval cluster`.
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use parallax_core::Article;
+use parallax_engine::{ClusterConfig, Engine};
+use parallax_eval::clustering::{bcubed, pairwise, Prf};
+use parallax_ingest::{Format, Input, ReadOptions, Reader};
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Args)]
+pub struct ClusterArgs {
+    /// JSONL file, one article per line, with a gold `event` field.
+    pub file: PathBuf,
+    /// Write `{"id": ..., "story": ...}` per article to this file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Cosine threshold (default: the calibrated one).
+    #[arg(long)]
+    pub threshold: Option<f32>,
+    /// Only articles whose numeric `topic` field is odd or even (ECB+
+    /// topic split: fit on one half, report on the other).
+    #[arg(long, value_enum, default_value = "all")]
+    pub topics: Topics,
+    /// Also sweep thresholds FROM:TO:STEP (in memory) and print B-cubed F1
+    /// for each.
+    #[arg(long)]
+    pub sweep: Option<String>,
+    /// Fail (exit 1) when B-cubed F1 is below this.
+    #[arg(long)]
+    pub min_bcubed_f1: Option<f64>,
+    /// Fail (exit 1) when articles/s is below this.
+    #[arg(long)]
+    pub min_speed: Option<f64>,
+    /// Output JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum Topics {
+    All,
+    Odd,
+    Even,
+}
+
+#[derive(Serialize)]
+struct Report {
+    file: String,
+    topics: &'static str,
+    threshold: f32,
+    articles: usize,
+    read_errors: usize,
+    predicted_stories: usize,
+    gold_stories: Option<usize>,
+    bcubed: Option<Prf>,
+    pairwise: Option<Prf>,
+    seconds: f64,
+    read_seconds: f64,
+    articles_per_second: f64,
+}
+
+fn gold_of(a: &Article) -> Option<String> {
+    match a.extra.get("event")? {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn topic_ok(a: &Article, t: Topics) -> bool {
+    match t {
+        Topics::All => true,
+        _ => match a
+            .extra
+            .get("topic")
+            .and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok()))
+        {
+            Some(n) => (n % 2 == 1) == (t == Topics::Odd),
+            None => false,
+        },
+    }
+}
+
+/// Ingests `articles` into an engine and returns (article, story) pairs.
+fn cluster(engine: &mut Engine, articles: &[Article]) -> Result<Vec<String>> {
+    for chunk in articles.chunks(500) {
+        engine.ingest_batch(chunk.to_vec())?;
+    }
+    let assignments = engine.assignments()?;
+    Ok(articles
+        .iter()
+        .map(|a| {
+            assignments
+                .get(&a.id)
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        })
+        .collect())
+}
+
+pub fn run(args: ClusterArgs) -> Result<u8> {
+    let mut config = ClusterConfig::default();
+    if let Some(t) = args.threshold {
+        config.threshold = t;
+    }
+    let started = Instant::now();
+    let mut articles = Vec::new();
+    let mut read_errors = 0;
+    let opts = ReadOptions {
+        format: Format::Jsonl,
+        ..Default::default()
+    };
+    for item in Reader::new(&[Input::Path(args.file.clone())], opts) {
+        match item {
+            Ok(a) if topic_ok(&a, args.topics) => articles.push(a),
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("parallax-eval: skipped {e}");
+                read_errors += 1;
+            }
+        }
+    }
+    let read_seconds = started.elapsed().as_secs_f64();
+    let dir = tempfile::tempdir().context("cannot create a temporary data dir")?;
+    let mut engine = Engine::open(dir.path(), config)?;
+    let stories = cluster(&mut engine, &articles)?;
+    let seconds = started.elapsed().as_secs_f64();
+
+    let gold: Vec<Option<String>> = articles.iter().map(gold_of).collect();
+    let labelled: Vec<(String, String)> = stories
+        .iter()
+        .zip(&gold)
+        .filter_map(|(s, g)| g.as_ref().map(|g| (s.clone(), g.clone())))
+        .collect();
+    let has_gold = !labelled.is_empty();
+    let distinct = |v: &mut Vec<&String>| {
+        v.sort();
+        v.dedup();
+        v.len()
+    };
+    let report = Report {
+        file: args.file.display().to_string(),
+        topics: match args.topics {
+            Topics::All => "all",
+            Topics::Odd => "odd",
+            Topics::Even => "even",
+        },
+        threshold: config.threshold,
+        articles: articles.len(),
+        read_errors,
+        predicted_stories: distinct(&mut stories.iter().collect()),
+        gold_stories: has_gold.then(|| distinct(&mut labelled.iter().map(|(_, g)| g).collect())),
+        bcubed: has_gold.then(|| bcubed(&labelled)),
+        pairwise: has_gold.then(|| pairwise(&labelled)),
+        seconds,
+        read_seconds,
+        articles_per_second: articles.len() as f64 / seconds.max(1e-9),
+    };
+
+    if let Some(out) = &args.out {
+        let mut w = std::io::BufWriter::new(
+            std::fs::File::create(out)
+                .with_context(|| format!("cannot create {}", out.display()))?,
+        );
+        for (a, s) in articles.iter().zip(&stories) {
+            let id = a.external_id.clone().unwrap_or_else(|| a.id.to_string());
+            serde_json::to_writer(&mut w, &serde_json::json!({"id": id, "story": s}))?;
+            writeln!(w)?;
+        }
+        w.flush()?;
+    }
+
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "cluster {} (topics: {}, threshold {:.3}): {} articles, {} predicted stories{}",
+            report.file,
+            report.topics,
+            report.threshold,
+            report.articles,
+            report.predicted_stories,
+            report
+                .gold_stories
+                .map(|g| format!(", {g} gold stories"))
+                .unwrap_or_default()
+        );
+        if let (Some(b), Some(p)) = (report.bcubed, report.pairwise) {
+            println!(
+                "  B-cubed   P {:.4}  R {:.4}  F1 {:.4}",
+                b.precision, b.recall, b.f1
+            );
+            println!(
+                "  pairwise  P {:.4}  R {:.4}  F1 {:.4}",
+                p.precision, p.recall, p.f1
+            );
+        } else {
+            println!("  no gold `event` labels: speed only");
+        }
+        println!(
+            "  {:.0} articles/s ({:.3} s: read and segment {:.3} s, analyse + cluster + store {:.3} s)",
+            report.articles_per_second,
+            report.seconds,
+            report.read_seconds,
+            report.seconds - report.read_seconds
+        );
+    }
+
+    if let Some(spec) = &args.sweep {
+        let parts: Vec<f32> = spec.split(':').filter_map(|p| p.parse().ok()).collect();
+        anyhow::ensure!(
+            parts.len() == 3 && parts[2] > 0.0,
+            "--sweep wants FROM:TO:STEP, got `{spec}`"
+        );
+        let mut t = parts[0];
+        while t <= parts[1] + 1e-6 {
+            let mut e = Engine::in_memory(ClusterConfig {
+                threshold: t,
+                ..config
+            })?;
+            let s = cluster(&mut e, &articles)?;
+            let pairs: Vec<(String, String)> = s
+                .iter()
+                .zip(&gold)
+                .filter_map(|(s, g)| g.as_ref().map(|g| (s.clone(), g.clone())))
+                .collect();
+            let b = bcubed(&pairs);
+            println!(
+                "  sweep threshold {t:.3}: B-cubed P {:.4} R {:.4} F1 {:.4}",
+                b.precision, b.recall, b.f1
+            );
+            t += parts[2];
+        }
+    }
+
+    let mut failed = false;
+    if let (Some(min), Some(b)) = (args.min_bcubed_f1, report.bcubed) {
+        if b.f1 < min {
+            eprintln!("parallax-eval: GATE FAILED: B-cubed F1 {:.4} < {min}", b.f1);
+            failed = true;
+        }
+    }
+    if let Some(min) = args.min_speed {
+        if report.articles_per_second < min {
+            eprintln!(
+                "parallax-eval: GATE FAILED: {:.0} articles/s < {min}",
+                report.articles_per_second
+            );
+            failed = true;
+        }
+    }
+    Ok(if failed { 1 } else { 0 })
+}
