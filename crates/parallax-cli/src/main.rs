@@ -61,6 +61,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Piped into `head`: end quietly like other Unix tools, don't panic.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE at start-up,
+    // before any thread exists, is sound.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let mut config = parallax_engine::ClusterConfig::default();
     if let Some(t) = cli.threshold {

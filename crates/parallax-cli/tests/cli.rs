@@ -1,0 +1,352 @@
+//! Integration tests of the `parallax` command: each command on the demo
+//! corpus (fictional articles written for Parallax), bad input, and the
+//! seeds when `../shared` is present.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/corpus.jsonl")
+}
+
+fn parallax(data: &Path) -> Command {
+    let mut c = Command::cargo_bin("parallax").unwrap();
+    c.arg("--data-dir").arg(data).env_remove("PARALLAX_DATA");
+    c
+}
+
+fn json(out: &[u8]) -> Value {
+    serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", String::from_utf8_lossy(out)))
+}
+
+fn story_of(stories: &Value, data: &Path, external: &str) -> String {
+    for s in stories.as_array().unwrap() {
+        let id = s["id"].as_str().unwrap();
+        let out = parallax(data)
+            .args(["story", id, "--json"])
+            .output()
+            .unwrap();
+        let v = json(&out.stdout);
+        if v["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["external_id"] == external)
+        {
+            return id.to_string();
+        }
+    }
+    panic!("no story holds {external}");
+}
+
+#[test]
+fn ingest_demo_corpus_and_read_the_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = parallax(&data)
+        .args(["ingest", "--json"])
+        .arg(corpus())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = json(&out.stdout);
+    assert_eq!(summary["added"], 12);
+    assert_eq!(summary["failed"], 0);
+
+    let stories = json(
+        &parallax(&data)
+            .args(["stories", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    // The plant explosion: the wire story, its syndicated copy and the
+    // follow-ups of other outlets are one story.
+    let blast = story_of(&stories, &data, "demo-003");
+    for other in [
+        "demo-004", "demo-005", "demo-006", "demo-007", "demo-009", "demo-011",
+    ] {
+        assert_eq!(story_of(&stories, &data, other), blast, "{other}");
+    }
+    // The two unrelated stories are apart from it and from each other.
+    let cup = story_of(&stories, &data, "demo-001");
+    let bank = story_of(&stories, &data, "demo-010");
+    assert_eq!(story_of(&stories, &data, "demo-002"), cup);
+    assert_eq!(story_of(&stories, &data, "demo-012"), bank);
+    assert!(cup != blast && bank != blast && cup != bank);
+
+    // Text output of a story names its outlets and shared terms.
+    let text = parallax(&data).args(["story", &blast]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Meridian Press Agency") && text.contains("Shared terms"),
+        "{text}"
+    );
+
+    // Re-ingesting changes nothing.
+    let again = json(
+        &parallax(&data)
+            .args(["ingest", "--json"])
+            .arg(corpus())
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(again["added"], 0);
+    assert_eq!(again["unchanged"], 12);
+    assert_eq!(again["stories_total"], summary["stories_total"]);
+}
+
+#[test]
+fn article_export_and_compare() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    parallax(&data)
+        .args(["ingest", "-q"])
+        .arg(corpus())
+        .assert()
+        .success();
+
+    let a = json(
+        &parallax(&data)
+            .args(["article", "demo-004", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(a["outlet"], "The Lakeshore Post");
+    assert_eq!(a["external_id"], "demo-004");
+    assert!(a["story"].as_str().unwrap().starts_with('s'));
+    parallax(&data)
+        .args(["article", "no-such-article"])
+        .assert()
+        .code(1);
+    parallax(&data).args(["story", "sNOPE"]).assert().code(1);
+
+    let out = parallax(&data)
+        .args(["export", "--what", "articles", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| json(l.as_bytes()))
+        .collect();
+    assert_eq!(lines.len(), 12);
+    assert!(lines
+        .iter()
+        .all(|l| l["story"].as_str().is_some() && l["external_id"].as_str().is_some()));
+
+    let csv_path = dir.path().join("stories.csv");
+    parallax(&data)
+        .args(["export", "--what", "stories", "--format", "csv", "--out"])
+        .arg(&csv_path)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert!(csv.starts_with("id,headline,articles,outlets,first_seen,last_seen"));
+
+    // compare: two files as one story, without the store.
+    let one = dir.path().join("one.txt");
+    let two = dir.path().join("two.txt");
+    std::fs::write(&one, "Tarno bridge closes\n\nThe old bridge in Tarno closed on Monday after engineers found cracks.").unwrap();
+    std::fs::write(
+        &two,
+        "Engineers found cracks in the Tarno bridge, which closed on Monday, the council said.",
+    )
+    .unwrap();
+    let v = json(
+        &Command::cargo_bin("parallax")
+            .unwrap()
+            .args(["compare", "--json"])
+            .arg(&one)
+            .arg(&two)
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(v["articles"].as_array().unwrap().len(), 2);
+    assert!(v["shared_terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["term"] == "bridge"));
+}
+
+#[test]
+fn bad_inputs_are_named_and_the_rest_is_ingested() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::write(inputs.join("empty.txt"), "").unwrap();
+    std::fs::write(
+        inputs.join("binary.txt"),
+        b"\x7fELF\x02\x01\x01\x00\x00\x00garbage",
+    )
+    .unwrap();
+    std::fs::write(
+        inputs.join("legacy.txt"),
+        b"Caf\xe9 owners protest in Tarno\n\nThe owners of the caf\xe9s on the main square said the new \x93terrace tax\x94 would ruin them.",
+    )
+    .unwrap();
+    std::fs::write(
+        inputs.join("lines.jsonl"),
+        "{\"id\": \"ok-1\", \"title\": \"Ferry service resumes\", \"text\": \"The ferry to Isla Morna resumed on Friday.\"}\n{this is not json}\n{\"id\": \"ok-2\", \"title\": \"Storm closes airport\", \"text\": \"The airport in Velmar closed because of the storm.\"}\n",
+    )
+    .unwrap();
+    let big = "The quick report repeats itself. ".repeat(50 * 1024 * 1024 / 33 + 1);
+    std::fs::write(inputs.join("huge.txt"), big).unwrap();
+    let data = dir.path().join("data");
+    let out = parallax(&data)
+        .args(["ingest", "--json"])
+        .arg(&inputs)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "partial failure exit code");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let v = json(&out.stdout);
+    assert_eq!(v["added"], 3, "{v}");
+    assert_eq!(v["failed"], 4, "{v}");
+    for (name, problem) in [
+        ("empty.txt", "empty file"),
+        ("binary.txt", "binary"),
+        ("lines.jsonl:2", "invalid JSON"),
+        ("huge.txt", "over the limit"),
+    ] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains(name) && l.contains(problem)),
+            "no message for {name}: {stderr}"
+        );
+    }
+    let export = parallax(&data).args(["export"]).output().unwrap();
+    let a = String::from_utf8_lossy(&export.stdout)
+        .lines()
+        .map(|l| json(l.as_bytes()))
+        .find(|v| v["title"] == "Café owners protest in Tarno")
+        .expect("the Windows-1252 file is decoded");
+    assert!(a["text"].as_str().unwrap().contains("“terrace tax”"));
+}
+
+#[test]
+fn stdin_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = parallax(&data)
+        .args(["ingest", "--json", "-"])
+        .write_stdin("Storm hits Velmar\n\nA storm hit the coast of Velmar on Sunday, cutting power to thousands.")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(json(&out.stdout)["added"], 1);
+}
+
+#[test]
+fn demo_runs_in_a_fresh_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let into = dir.path().join("demo");
+    let out = Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["demo", "--json", "--into"])
+        .arg(&into)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out.stdout);
+    assert!(v["largest_story"]["articles"].as_array().unwrap().len() >= 7);
+    assert!(into.join("parallax.db").exists());
+    // A second demo into the same dir is refused rather than mixed in.
+    Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["demo", "--into"])
+        .arg(&into)
+        .assert()
+        .code(3);
+}
+
+#[test]
+fn seeds_make_one_story() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/seeds");
+    if !seeds.is_dir() {
+        eprintln!("skipped: {} is absent", seeds.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    parallax(&data)
+        .args(["ingest", "-q"])
+        .arg(&seeds)
+        .assert()
+        .success();
+    let stories = json(
+        &parallax(&data)
+            .args(["stories", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(stories.as_array().unwrap().len(), 1, "{stories}");
+    let id = stories[0]["id"].as_str().unwrap();
+    let story = json(
+        &parallax(&data)
+            .args(["story", id, "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let arts = story["articles"].as_array().unwrap();
+    assert_eq!(arts.len(), 2);
+    let first = arts
+        .iter()
+        .find(|a| a["source"].as_str().unwrap().contains("000_"))
+        .unwrap();
+    let second = arts
+        .iter()
+        .find(|a| a["source"].as_str().unwrap().contains("003_"))
+        .unwrap();
+    assert_eq!(
+        first["title"],
+        "Russia rejects discussing a ceasefire, as its troops intensify their attacks in Ukraine"
+    );
+    assert_eq!(first["title_source"], "first_line");
+    assert_eq!(second["title_source"], "first_sentence");
+    assert!(second["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Top Ukrainian and Russian officials failed to agree"));
+    let a = json(
+        &parallax(&data)
+            .args(["article", first["id"].as_str().unwrap(), "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let body: String = a["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "body")
+        .map(|p| {
+            let (s, e) = (
+                p["span"]["start"].as_u64().unwrap() as usize,
+                p["span"]["end"].as_u64().unwrap() as usize,
+            );
+            a["text"].as_str().unwrap()[s..e].to_string()
+        })
+        .collect();
+    assert!(!body.contains("Recomendaciones") && !body.contains("More information"));
+    assert!(
+        !body.contains("The devastation caused on Wednesday"),
+        "caption kept out of the body"
+    );
+}
