@@ -25,6 +25,9 @@ pub struct IngestArgs {
     /// Largest text file or JSONL line accepted, in bytes.
     #[arg(long, default_value_t = 10 * 1024 * 1024)]
     pub max_bytes: u64,
+    /// Largest HTML page accepted, in bytes.
+    #[arg(long, default_value_t = 20 * 1024 * 1024)]
+    pub max_html_bytes: u64,
     /// Articles per transaction.
     #[arg(long, default_value_t = 500)]
     pub batch_size: usize,
@@ -41,6 +44,7 @@ pub enum FormatArg {
     Auto,
     Text,
     Jsonl,
+    Html,
 }
 
 /// The outcome of an ingest run.
@@ -70,10 +74,12 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u
     let inputs: Vec<Input> = args.paths.iter().map(|p| Input::parse(p)).collect();
     let opts = ReadOptions {
         max_bytes: args.max_bytes,
+        max_html_bytes: args.max_html_bytes,
         format: match args.format {
             FormatArg::Auto => Format::Auto,
             FormatArg::Text => Format::Text,
             FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Html => Format::Html,
         },
         outlet: args.outlet.clone(),
     };

@@ -7,6 +7,7 @@
 
 mod demo;
 mod export;
+mod extract;
 mod ingest;
 mod show;
 
@@ -54,6 +55,8 @@ enum Command {
     Article(show::ArticleArgs),
     /// Export articles or stories as JSONL or CSV.
     Export(export::ExportArgs),
+    /// Extract the main text and metadata of web pages (no store).
+    Extract(extract::ExtractArgs),
     /// Analyse the given articles as one story, without the store.
     Compare(show::CompareArgs),
     /// Ingest the built-in demo corpus into a fresh data dir and show the stories.
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Command::Article(a) => show::article(&cli.data_dir, config, a),
         Command::Export(a) => export::run(&cli.data_dir, config, a),
         Command::Compare(a) => show::compare(a),
+        Command::Extract(a) => extract::run(a),
         Command::Demo(a) => demo::run(config, a),
     };
     match result {

@@ -234,6 +234,58 @@ fn bad_inputs_are_named_and_the_rest_is_ingested() {
     assert!(a["text"].as_str().unwrap().contains("“terrace tax”"));
 }
 
+const PAGE: &str = r#"<!doctype html><html lang="en"><head>
+<meta property="og:site_name" content="Tarno Herald">
+<meta property="og:title" content="Tarno bridge closes after cracks found">
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Tarno bridge closes after cracks found",
+ "datePublished": "2026-03-02T09:00:00+01:00", "author": [{"@type": "Person", "name": "Ana Lis"}, {"@type": "Organization", "name": "AP"}]}</script>
+</head><body><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article><h1>Tarno bridge closes after cracks found</h1>
+<p>The old bridge in Tarno was closed on Monday after engineers found deep cracks in two of its piers, the city council said.</p>
+<p>Traffic will be diverted through the northern ring road for at least three weeks while specialists examine the piers.</p>
+<div class="share">Share on Facebook Share on X</div></article>
+<aside class="related"><a href="/a">Ferry resumes</a> <a href="/b">Storm warning</a></aside></body></html>"#;
+
+#[test]
+fn html_pages_are_extracted_and_ingested() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("bridge.html");
+    std::fs::write(&page, PAGE).unwrap();
+    let out = Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["extract", "--json"])
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out.stdout);
+    assert_eq!(v["id"], "bridge");
+    assert_eq!(v["title"], "Tarno bridge closes after cracks found");
+    assert_eq!(v["authors"], serde_json::json!(["Ana Lis"]));
+    assert_eq!(v["credit"], serde_json::json!(["AP"]));
+    assert!(v["text"].as_str().unwrap().contains("deep cracks"));
+    assert!(!v["text"].as_str().unwrap().contains("Share on"));
+    assert!(v["published"].as_str().unwrap().starts_with("2026-03-02"));
+
+    let data = dir.path().join("data");
+    let s = json(
+        &parallax(&data)
+            .args(["ingest", "--json"])
+            .arg(&page)
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(s["added"], 1);
+    let a = json(&parallax(&data).args(["export"]).output().unwrap().stdout);
+    assert_eq!(a["outlet"], "Tarno Herald");
+    assert_eq!(a["title"], "Tarno bridge closes after cracks found");
+}
+
 #[test]
 fn stdin_is_read() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,7 +4,9 @@
 //! layout, and still runs when the gold labels are missing (it then reports
 //! speed only).
 
+mod attribution;
 mod cluster;
+mod extract;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -24,12 +26,18 @@ struct Cli {
 enum Command {
     /// Story clustering on a JSONL file with a gold `event` field: B-cubed and pairwise P/R/F1, articles/s.
     Cluster(cluster::ClusterArgs),
+    /// Quotes and attributions on the PolNeAR layout: exact and token-overlap P/R/F1 of source, cue and content, attribution F1, sentences/s.
+    Attribution(attribution::AttributionArgs),
+    /// Main-text extraction from HTML pages: the benchmark's body P/R/F1, pages/s, metadata coverage.
+    Extract(extract::ExtractArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Cluster(a) => cluster::run(a),
+        Command::Attribution(a) => attribution::run(a),
+        Command::Extract(a) => extract::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

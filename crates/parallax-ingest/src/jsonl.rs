@@ -21,6 +21,9 @@ pub enum LineError {
     /// Valid JSON but not an object.
     #[error("not a JSON object")]
     NotObject,
+    /// The `html` field holds no extractable article.
+    #[error("html field: {0}")]
+    Html(String),
     /// Neither a text nor a title.
     #[error("no article text (expected a non-empty `text` or `title` field)")]
     NoText,
@@ -37,12 +40,26 @@ pub fn parse_line(line: &str) -> Result<ArticleDraft, LineError> {
     let Value::Object(mut obj) = value else {
         return Err(LineError::NotObject);
     };
-    let text = take_str(&mut obj, TEXT_KEYS).unwrap_or_default();
-    let has_title = ["title", "headline"].iter().any(|k| {
-        obj.get(*k)
-            .and_then(Value::as_str)
-            .is_some_and(|t| !t.trim().is_empty())
-    });
+    let mut text = take_str(&mut obj, TEXT_KEYS).unwrap_or_default();
+    // A web page in the `html` field, when no text is given: extract it, and
+    // let the line's own fields win over what the page says.
+    let mut page = None;
+    if text.trim().is_empty() {
+        if let Some(html) = take_str(&mut obj, &["html"]) {
+            let url = obj.get("url").and_then(Value::as_str);
+            let d = crate::html::page_draft(html.as_bytes(), url, usize::MAX)
+                .map_err(LineError::Html)?;
+            text = d.text.clone();
+            page = Some(d);
+        }
+    }
+    let page_title = page.as_ref().and_then(|p| p.title.clone());
+    let has_title = page_title.is_some()
+        || ["title", "headline"].iter().any(|k| {
+            obj.get(*k)
+                .and_then(Value::as_str)
+                .is_some_and(|t| !t.trim().is_empty())
+        });
     // A headline-only article (no body) is still an article.
     if text.trim().is_empty() && !has_title {
         return Err(LineError::NoText);
@@ -65,7 +82,7 @@ pub fn parse_line(line: &str) -> Result<ArticleDraft, LineError> {
         Some(Value::String(s)) => split_authors(&s),
         _ => Vec::new(),
     };
-    Ok(ArticleDraft {
+    let mut draft = ArticleDraft {
         text,
         title: take_str(&mut obj, &["title", "headline"]),
         standfirst: take_str(&mut obj, STANDFIRST_KEYS),
@@ -77,7 +94,22 @@ pub fn parse_line(line: &str) -> Result<ArticleDraft, LineError> {
         external_id,
         source: None,
         extra: keep_extra(obj),
-    })
+    };
+    if let Some(p) = page {
+        draft.title = draft.title.or(p.title);
+        draft.standfirst = draft.standfirst.or(p.standfirst);
+        draft.url = draft.url.or(p.url);
+        draft.outlet = draft.outlet.or(p.outlet);
+        draft.published = draft.published.or(p.published);
+        draft.language = draft.language.or(p.language);
+        if draft.authors.is_empty() {
+            draft.authors = p.authors;
+        }
+        for (k, v) in p.extra {
+            draft.extra.entry(k).or_insert(v);
+        }
+    }
+    Ok(draft)
 }
 
 fn keep_extra(obj: Map<String, Value>) -> Map<String, Value> {
@@ -173,6 +205,17 @@ mod tests {
         );
         // Headline-only articles are kept.
         assert!(parse_line(r#"{"title": "Election over in Velmar.", "text": ""}"#).is_ok());
+    }
+
+    #[test]
+    fn html_field_is_extracted_and_line_fields_win() {
+        let page = "<html><head><meta property='og:title' content='Page title'><meta property='og:site_name' content='Tarno Herald'></head><body><article><p>The old bridge in Tarno was closed on Monday after engineers found deep cracks in two of its piers.</p><p>Traffic will be diverted through the northern ring road for at least three weeks.</p></article></body></html>";
+        let line = serde_json::json!({"id": "p1", "title": "Line title", "html": page}).to_string();
+        let d = parse_line(&line).unwrap();
+        assert_eq!(d.title.as_deref(), Some("Line title"));
+        assert_eq!(d.outlet.as_deref(), Some("Tarno Herald"));
+        assert!(d.text.contains("deep cracks"));
+        assert!(!d.extra.contains_key("html"));
     }
 
     #[test]

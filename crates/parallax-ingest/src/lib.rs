@@ -4,7 +4,8 @@
 //!
 //! - pure parsers that turn bytes into articles: [`decode`] (encodings),
 //!   [`layout`] (headline, standfirst, captions, boilerplate, paragraphs and
-//!   sentences of a plain text), [`jsonl`] (one article per line);
+//!   sentences of a plain text), [`html`] (a web page through
+//!   `parallax-extract`), [`jsonl`] (one article per line);
 //! - [`Reader`], which walks the inputs (files, directories recursively, `-`
 //!   for standard input) and streams articles, reporting every input it
 //!   cannot read as an [`InputError`] naming the input and the problem, then
@@ -14,6 +15,7 @@
 
 pub mod build;
 pub mod decode;
+pub mod html;
 pub mod jsonl;
 pub mod layout;
 mod reader;

@@ -32,13 +32,16 @@ impl Input {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// By extension (`.jsonl`/`.ndjson`/`.json` JSONL, `.txt`/`.text`/`.md`
-    /// plain text), else by sniffing the first byte (`{` is JSONL).
+    /// plain text, `.html`/`.htm` web pages), else by sniffing the first
+    /// byte (`{` is JSONL, `<` HTML).
     #[default]
     Auto,
     /// One article per file.
     Text,
     /// One article per line.
     Jsonl,
+    /// One web page per file.
+    Html,
 }
 
 /// Reading options.
@@ -46,6 +49,8 @@ pub enum Format {
 pub struct ReadOptions {
     /// Largest plain-text file, or JSONL line, accepted (bytes).
     pub max_bytes: u64,
+    /// Largest HTML page accepted (bytes).
+    pub max_html_bytes: u64,
     /// How to read files.
     pub format: Format,
     /// Outlet given to articles whose input names none.
@@ -56,6 +61,7 @@ impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             max_bytes: 10 * 1024 * 1024,
+            max_html_bytes: 20 * 1024 * 1024,
             format: Format::Auto,
             outlet: None,
         }
@@ -106,6 +112,7 @@ pub struct Reader {
 
 const TEXT_EXT: &[&str] = &["txt", "text", "md"];
 const JSONL_EXT: &[&str] = &["jsonl", "ndjson", "json"];
+const HTML_EXT: &[&str] = &["html", "htm", "xhtml"];
 
 fn ext_format(path: &Path) -> Option<Format> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
@@ -113,6 +120,8 @@ fn ext_format(path: &Path) -> Option<Format> {
         Some(Format::Text)
     } else if JSONL_EXT.contains(&ext.as_str()) {
         Some(Format::Jsonl)
+    } else if HTML_EXT.contains(&ext.as_str()) {
+        Some(Format::Html)
     } else {
         None
     }
@@ -303,6 +312,22 @@ impl Reader {
                 });
                 None
             }
+            Format::Html => {
+                self.bytes_done += len;
+                let max = self.opts.max_html_bytes;
+                if len > max {
+                    return fail(format!(
+                        "page is {}, over the limit of {} for one page",
+                        human(len),
+                        human(max)
+                    ));
+                }
+                let mut bytes = Vec::with_capacity(len as usize);
+                if let Err(e) = reader.take(max + 1).read_to_end(&mut bytes) {
+                    return fail(io_problem(&e));
+                }
+                Some(self.html_article(&bytes, name))
+            }
             _ => {
                 self.bytes_done += len;
                 if len > self.opts.max_bytes {
@@ -319,6 +344,19 @@ impl Reader {
                 Some(self.text_article(&bytes, name))
             }
         }
+    }
+
+    fn html_article(&self, bytes: &[u8], name: String) -> Result<Article, InputError> {
+        let mut draft = crate::html::page_draft(bytes, None, self.opts.max_html_bytes as usize)
+            .map_err(|problem| InputError {
+                input: name.clone(),
+                problem,
+            })?;
+        if draft.outlet.is_none() {
+            draft.outlet = self.opts.outlet.clone();
+        }
+        draft.source = Some(name);
+        Ok(draft.build())
     }
 
     fn text_article(&self, bytes: &[u8], name: String) -> Result<Article, InputError> {
@@ -367,6 +405,20 @@ impl Reader {
             },
             f => f,
         };
+        if format == Format::Html {
+            let mut bytes = Vec::new();
+            if let Err(e) = reader
+                .take(self.opts.max_html_bytes + 1)
+                .read_to_end(&mut bytes)
+            {
+                return Some(Err(InputError {
+                    input: "-".into(),
+                    problem: io_problem(&e),
+                }));
+            }
+            self.bytes_done += bytes.len() as u64;
+            return Some(self.html_article(&bytes, "-".into()));
+        }
         if format == Format::Jsonl {
             self.current = Some(OpenJsonl {
                 name: "-".into(),
@@ -417,7 +469,8 @@ impl Iterator for Reader {
     }
 }
 
-/// Looks at the first non-space byte: `{` means JSONL, else plain text.
+/// Looks at the first non-space byte: `{` means JSONL, `<` HTML, else
+/// plain text.
 fn sniff(reader: &mut dyn BufRead) -> io::Result<Format> {
     let buf = reader.fill_buf()?;
     let first = buf
@@ -425,10 +478,10 @@ fn sniff(reader: &mut dyn BufRead) -> io::Result<Format> {
         .unwrap_or(buf)
         .iter()
         .find(|b| !b.is_ascii_whitespace());
-    Ok(if first == Some(&b'{') {
-        Format::Jsonl
-    } else {
-        Format::Text
+    Ok(match first {
+        Some(b'{') => Format::Jsonl,
+        Some(b'<') => Format::Html,
+        _ => Format::Text,
     })
 }
 

@@ -1,0 +1,99 @@
+//! Body-extraction tests on small hand-written pages.
+
+use parallax_extract::{extract, BlockKind, Options};
+
+const ARTICLE: &str = r##"
+<article class="story">
+  <h1>Lighthouse keepers return to Gullrock</h1>
+  <p>For the first time in forty years, keepers will live at the Gullrock lighthouse after the trust that owns it agreed to restore the cottages.</p>
+  <figure><img src="lh.jpg"><figcaption>The lighthouse at dusk. Photo: Archive of the Trust</figcaption></figure>
+  <p>The trust said the decision followed a survey of visitors, most of whom wanted the station to be staffed again during the winter storms.</p>
+  <div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Share on Twitter</a> Share this article with your friends and family today</div>
+  <p>Work on the cottages begins in March and is expected to take eight months, according to the trust's chair, who spoke at the harbour on Monday.</p>
+  <blockquote><p>"It is the right thing for the island and for the sailors who still rely on the light," she said.</p></blockquote>
+</article>"##;
+
+fn wrap(inner: &str) -> String {
+    format!(
+        r#"<!doctype html><html><head><title>Gullrock</title></head><body>
+<nav class="site-nav"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<div id="cookie-banner">We use cookies to improve your experience on our website. By continuing you accept our cookie policy and terms.</div>
+<div class="layout"><main>{inner}</main>
+<aside class="sidebar"><h3>Most read</h3><ul><li><a href="/a">A long story about the harbour festival that everyone read this week</a></li><li><a href="/b">Another story about the weather on the island this weekend</a></li></ul></aside></div>
+<div class="newsletter-signup"><p>Sign up for our daily newsletter and get the best stories from the island delivered to your inbox every morning.</p></div>
+<div class="related-articles"><h2>Related</h2><p><a href="/c">Ferry strike ends after talks</a></p><p><a href="/d">New school opens on the island in the autumn</a></p></div>
+<section id="comments" class="comments"><h2>Comments</h2><div class="comment"><p>Great news, I remember visiting the keepers as a child with my grandfather in the nineteen-seventies.</p></div><div class="comment"><p>What a waste of money, the light has been automatic for decades and works perfectly well.</p></div></section>
+<footer><p>Copyright 2024 Gullrock Gazette. All rights reserved. Contact us at the harbour office on the quay.</p></footer>
+</body></html>"#
+    )
+}
+
+fn text(inner: &str) -> String {
+    extract(wrap(inner).as_bytes(), &Options::default())
+        .unwrap()
+        .text()
+}
+
+#[test]
+fn keeps_article_paragraphs_in_order() {
+    let e = extract(wrap(ARTICLE).as_bytes(), &Options::default()).unwrap();
+    let t = e.text();
+    let a = t.find("For the first time").unwrap();
+    let b = t.find("The trust said").unwrap();
+    let c = t.find("Work on the cottages").unwrap();
+    assert!(a < b && b < c);
+    assert!(t.contains("right thing for the island"));
+    assert_eq!(e.paragraphs[0].kind, BlockKind::Heading);
+    assert!(e.paragraphs.iter().any(|p| p.kind == BlockKind::Quote));
+}
+
+#[test]
+fn removes_boilerplate() {
+    let t = text(ARTICLE);
+    for bad in [
+        "Home",
+        "cookies",
+        "Most read",
+        "newsletter",
+        "Ferry strike ends",
+        "Copyright",
+        "Share on Facebook",
+        "Share this article",
+    ] {
+        assert!(!t.contains(bad), "{bad} leaked into: {t}");
+    }
+}
+
+#[test]
+fn removes_captions() {
+    let t = text(ARTICLE);
+    assert!(!t.contains("lighthouse at dusk"), "{t}");
+}
+
+#[test]
+fn removes_comments() {
+    let t = text(ARTICLE);
+    assert!(!t.contains("nineteen-seventies"), "{t}");
+    assert!(!t.contains("waste of money"), "{t}");
+}
+
+#[test]
+fn handles_div_and_br_markup() {
+    let inner = r#"<div class="post-body">The village hall reopened on Saturday after a year of repairs, with a concert by the local choir.<br><br>Organisers said more than two hundred people attended, far more than they had expected for a wet evening.<br><br>The hall will host a market every second Sunday from next month, the committee said.</div>"#;
+    let t = text(inner);
+    assert!(t.contains("village hall reopened"));
+    assert!(t.contains("market every second Sunday"));
+}
+
+#[test]
+fn pathological_inputs_do_not_panic() {
+    let deep = "<div>".repeat(100_000) + "text" + &"</div>".repeat(100_000);
+    let _ = extract(deep.as_bytes(), &Options::default()).unwrap();
+    let wide = "<p>x</p>".repeat(100_000);
+    let _ = extract(wide.as_bytes(), &Options::default()).unwrap();
+    let broken = "<html><body><p>unclosed <b><i><table><tr><td>cell<p>para</table></i><script>var x = '</p>';</scr".repeat(200);
+    let _ = extract(broken.as_bytes(), &Options::default()).unwrap();
+    assert!(extract(b"", &Options::default()).is_err());
+    let _ = extract(&[0x1f, 0x8b, 0, 1, 2], &Options::default());
+    let _ = extract(&[0xff, 0xfe, 0x41, 0x00], &Options::default());
+}

@@ -1,0 +1,1154 @@
+//! The extractor: quote detection, cue patterns, content and source spans.
+
+use crate::lexicon::{
+    is_abbrev_title, is_aux, is_determiner, is_np_stop, is_participle, is_pronoun, is_title_word,
+    verb_class, VerbClass, DOCUMENTS,
+};
+use crate::speaker::resolve;
+use crate::{Analysis, AttributionKind, Options};
+use parallax_core::Span;
+use parallax_text::tokens::TokenKind;
+use parallax_text::{split_sentences, tokenize, Token};
+
+/// A top-level quotation: from its opening mark to its closing mark.
+#[derive(Debug, Clone)]
+struct QuoteRec {
+    span: Span,
+    first: usize,
+    last: usize,
+    words: usize,
+    title_like: bool,
+    used: bool,
+}
+
+/// A found attribution before speaker resolution (token indices).
+#[derive(Debug, Clone)]
+pub(crate) struct Raw {
+    pub parts: Vec<Span>,
+    pub cue: Option<Span>,
+    pub source: Option<Span>,
+    pub kind: AttributionKind,
+    /// Speaker carried over from an earlier attribution (quotes without cue).
+    pub carried: bool,
+    /// The object of "told X", when it looks like an outlet.
+    pub told: Option<Span>,
+}
+
+pub(crate) struct Doc<'t> {
+    pub text: &'t str,
+    pub toks: Vec<Token>,
+    pub lower: Vec<String>,
+    pub para: Vec<u32>,
+    pub sents: Vec<(usize, usize)>,
+    quote_of: Vec<Option<u32>>,
+    quotes: Vec<QuoteRec>,
+}
+
+fn is_open_mark(c: char) -> bool {
+    matches!(c, '“' | '"' | '‘' | '«')
+}
+
+/// Finds top-level double quotations (and single quotations outside them).
+fn find_quotes(text: &str, paras: &[Span]) -> Vec<Span> {
+    let mut out = Vec::new();
+    // (start, closing-char kind: true = double)
+    let mut open: Option<(usize, bool)> = None;
+    for (pi, p) in paras.iter().enumerate() {
+        let s = &text[p.range()];
+        let mut iter = s.char_indices().peekable();
+        let mut prev: char = ' ';
+        let mut continuing = false;
+        if open.is_some() {
+            // Continued from the previous paragraph: skip the opening mark.
+            continuing = true;
+        }
+        while let Some((i, c)) = iter.next() {
+            let at = p.start + i;
+            let next = iter.peek().map(|&(_, d)| d).unwrap_or(' ');
+            if continuing && i == 0 && is_open_mark(c) {
+                prev = c;
+                continuing = false;
+                continue;
+            }
+            match c {
+                '“' | '«' if open.is_none() => {
+                    open = Some((at, true));
+                }
+                '”' | '»' => {
+                    if let Some((st, true)) = open {
+                        out.push(Span::new(st, at + c.len_utf8()));
+                        open = None;
+                    }
+                }
+                '"' => match open {
+                    Some((st, true)) => {
+                        if !prev.is_whitespace() || next.is_whitespace() {
+                            out.push(Span::new(st, at + 1));
+                            open = None;
+                        }
+                    }
+                    Some((_, false)) => {}
+                    None => {
+                        if !next.is_whitespace() {
+                            open = Some((at, true));
+                        }
+                    }
+                },
+                '‘' | '\'' => {
+                    let word_start = !prev.is_alphanumeric();
+                    if open.is_none() && word_start && next.is_alphabetic() && c == '‘' {
+                        open = Some((at, false));
+                    } else if c == '\'' {
+                        if let Some((st, false)) = open {
+                            if !next.is_alphanumeric() && prev.is_alphanumeric() || prev == '.' {
+                                out.push(Span::new(st, at + 1));
+                                open = None;
+                            }
+                        }
+                    }
+                }
+                '’' => {
+                    if let Some((st, false)) = open {
+                        if !next.is_alphanumeric() {
+                            out.push(Span::new(st, at + c.len_utf8()));
+                            open = None;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            prev = c;
+        }
+        // Paragraph end: a double quote stays open only if the next
+        // paragraph opens with a quote mark.
+        match open {
+            Some((_, true)) => {
+                let cont = paras
+                    .get(pi + 1)
+                    .and_then(|n| text[n.range()].chars().next())
+                    .is_some_and(is_open_mark);
+                if !cont {
+                    open = None;
+                }
+            }
+            Some((_, false)) => open = None,
+            None => {}
+        }
+    }
+    out
+}
+
+fn paragraphs(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c == '\n' {
+            push_trimmed(&mut out, text, start, i);
+            start = i + 1;
+        }
+    }
+    push_trimmed(&mut out, text, start, text.len());
+    out
+}
+
+fn push_trimmed(out: &mut Vec<Span>, text: &str, s: usize, e: usize) {
+    let seg = &text[s..e];
+    let lead = seg.len() - seg.trim_start().len();
+    let trail = seg.len() - seg.trim_end().len();
+    if lead + trail < seg.len() {
+        out.push(Span::new(s + lead, e - trail));
+    }
+}
+
+impl<'t> Doc<'t> {
+    fn new(text: &'t str) -> Self {
+        let toks = tokenize(text);
+        let lower: Vec<String> = toks
+            .iter()
+            .map(|t| {
+                let s = t.text(text);
+                if s.bytes().any(|b| b.is_ascii_uppercase()) {
+                    s.to_lowercase()
+                } else {
+                    s.to_string()
+                }
+            })
+            .collect();
+        let paras = paragraphs(text);
+        let mut para = vec![0u32; toks.len()];
+        let mut sent_spans = Vec::new();
+        for p in &paras {
+            for s in sentences(&text[p.range()]) {
+                sent_spans.push(Span::new(p.start + s.start, p.start + s.end));
+            }
+        }
+        let mut pi = 0;
+        for (ti, t) in toks.iter().enumerate() {
+            while pi + 1 < paras.len() && t.span.start >= paras[pi + 1].start {
+                pi += 1;
+            }
+            para[ti] = pi as u32;
+        }
+        // Token ranges of sentences.
+        let mut sents = Vec::with_capacity(sent_spans.len());
+        let mut ti = 0;
+        for s in &sent_spans {
+            while ti < toks.len() && toks[ti].span.start < s.start {
+                ti += 1;
+            }
+            let a = ti;
+            while ti < toks.len() && toks[ti].span.end <= s.end {
+                ti += 1;
+            }
+            if ti > a {
+                sents.push((a, ti));
+            }
+        }
+        let qspans = find_quotes(text, &paras);
+        let mut quote_of = vec![None; toks.len()];
+        let mut quotes = Vec::with_capacity(qspans.len());
+        let mut ti = 0;
+        for q in qspans {
+            while ti < toks.len() && toks[ti].span.start < q.start {
+                ti += 1;
+            }
+            let first = ti;
+            let mut j = ti;
+            let mut words = 0;
+            let mut caps = 0;
+            while j < toks.len() && toks[j].span.end <= q.end {
+                quote_of[j] = Some(quotes.len() as u32);
+                if toks[j].is_word() {
+                    words += 1;
+                    let w = toks[j].text(text);
+                    if w.chars().next().is_some_and(|c| c.is_uppercase())
+                        || matches!(w, "of" | "the" | "a" | "and" | "in" | "on" | "to" | "for")
+                    {
+                        caps += 1;
+                    }
+                }
+                j += 1;
+            }
+            if j == first {
+                continue;
+            }
+            let inner = text[q.range()]
+                .trim_matches(|c: char| is_open_mark(c) || matches!(c, '”' | '’' | '»' | '\''));
+            let ends_punct = inner.ends_with(['.', ',', '?', '!', ':', ';']);
+            let title_like = words > 0
+                && words <= 6
+                && caps == words
+                && !ends_punct
+                && words >= 1
+                && inner.chars().next().is_some_and(|c| c.is_uppercase());
+            quotes.push(QuoteRec {
+                span: q,
+                first,
+                last: j - 1,
+                words,
+                title_like,
+                used: false,
+            });
+        }
+        Doc {
+            text,
+            toks,
+            lower,
+            para,
+            sents,
+            quote_of,
+            quotes,
+        }
+    }
+
+    pub(crate) fn t(&self, i: usize) -> &str {
+        self.toks[i].text(self.text)
+    }
+
+    pub(crate) fn w(&self, i: usize) -> &str {
+        &self.lower[i]
+    }
+
+    pub(crate) fn is_punct(&self, i: usize) -> bool {
+        self.toks[i].kind == TokenKind::Punct
+    }
+
+    pub(crate) fn is_cap(&self, i: usize) -> bool {
+        self.t(i).chars().next().is_some_and(|c| c.is_uppercase())
+    }
+
+    fn span(&self, a: usize, b: usize) -> Span {
+        Span::new(self.toks[a].span.start, self.toks[b].span.end)
+    }
+
+    fn is_close_quote(&self, i: usize) -> bool {
+        matches!(self.t(i), "”" | "\"" | "’" | "»" | "'") && self.quote_of[i].is_some()
+    }
+
+    /// The noun phrase ending at token `end`, not reaching left of `lo`.
+    fn np_left(&self, end: usize, lo: usize) -> Option<(usize, usize)> {
+        if end < lo || self.quote_of[end].is_some() {
+            return None;
+        }
+        let w0 = self.w(end);
+        if self.is_punct(end) && w0 != ")" {
+            return None;
+        }
+        if is_pronoun(w0) {
+            return Some((end, end));
+        }
+        if is_np_stop(w0) || is_determiner(w0) {
+            return None;
+        }
+        let mut start = end;
+        let mut i = end as isize;
+        while i >= lo as isize {
+            let u = i as usize;
+            if end - u > 12 {
+                break;
+            }
+            if self.quote_of[u].is_some() {
+                break;
+            }
+            if self.is_punct(u) {
+                match self.t(u) {
+                    "." if u > lo && is_abbrev_title(self.t(u - 1)) => {
+                        start = u;
+                        i -= 1;
+                        continue;
+                    }
+                    ")" => {
+                        let mut k = u;
+                        while k > lo && self.t(k) != "(" && u - k < 8 {
+                            k -= 1;
+                        }
+                        if self.t(k) == "(" && k > lo {
+                            start = k;
+                            i = k as isize - 1;
+                            continue;
+                        }
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            let w = self.w(u);
+            if u != end && is_pronoun(w) && w != "one" {
+                break;
+            }
+            if is_determiner(w) && !matches!(w, "of" | "new") {
+                start = u;
+                break;
+            }
+            if is_np_stop(w) {
+                let prep_ok = matches!(w, "of" | "for" | "at" | "and")
+                    && u > lo
+                    && u < end
+                    && (self.is_cap(u - 1) || is_title_word(self.w(u - 1)))
+                    && !self.is_punct(u - 1)
+                    && (w != "and" || self.is_cap(u + 1));
+                if !prep_ok {
+                    break;
+                }
+            }
+            if !self.is_cap(u)
+                && u < end
+                && self.is_cap(u + 1)
+                && !is_title_word(w)
+                && !self.is_punct(u + 1)
+            {
+                break;
+            }
+            if self.toks[u].kind == TokenKind::Number && u == end {
+                return None;
+            }
+            start = u;
+            i -= 1;
+        }
+        while start < end && matches!(self.w(start), "of" | "for" | "at" | "and") {
+            start += 1;
+        }
+        // Strip a leading "the/a" only if the phrase is nothing else.
+        if start == end && is_determiner(self.w(start)) {
+            return None;
+        }
+        Some((start, end))
+    }
+
+    /// The noun phrase starting at token `start`, not reaching beyond `hi`
+    /// (exclusive): "said Kuleba", "said the Ukrainian minister".
+    fn np_right(&self, start: usize, hi: usize) -> Option<(usize, usize)> {
+        if start >= hi || self.quote_of[start].is_some() || self.is_punct(start) {
+            return None;
+        }
+        let w0 = self.w(start);
+        if is_pronoun(w0) && w0 != "which" && w0 != "who" {
+            return Some((start, start));
+        }
+        if is_np_stop(w0) && !matches!(w0, "the") {
+            return None;
+        }
+        let mut end = start;
+        let mut i = start;
+        let mut seen_word = false;
+        while i < hi && i - start < 10 {
+            if self.quote_of[i].is_some() {
+                break;
+            }
+            if self.is_punct(i) {
+                if self.t(i) == "." && i > start && is_abbrev_title(self.t(i - 1)) && i + 1 < hi {
+                    end = i;
+                    i += 1;
+                    continue;
+                }
+                if self.t(i) == "(" {
+                    let mut k = i;
+                    while k + 1 < hi && self.t(k) != ")" && k - i < 8 {
+                        k += 1;
+                    }
+                    if self.t(k) == ")" {
+                        end = k;
+                        i = k + 1;
+                        continue;
+                    }
+                }
+                break;
+            }
+            let w = self.w(i);
+            if i > start && (is_np_stop(w) && !matches!(w, "of" | "at" | "for")) {
+                break;
+            }
+            if i > start && verb_class(w).is_some() && !self.is_cap(i) {
+                break;
+            }
+            seen_word = true;
+            end = i;
+            i += 1;
+        }
+        while end > start && matches!(self.w(end), "of" | "at" | "for" | "the" | "a") {
+            end -= 1;
+        }
+        seen_word.then_some((start, end))
+    }
+
+    /// True when token `i` is a cue verb used as one.
+    fn cue_class(&self, i: usize, lo: usize, hi: usize) -> Option<VerbClass> {
+        if self.is_punct(i) || self.quote_of[i].is_some() || self.is_cap(i) {
+            return None;
+        }
+        let w = self.w(i);
+        let class = verb_class(w)?;
+        let prev = if i > lo { Some(self.w(i - 1)) } else { None };
+        let next = if i + 1 < hi {
+            Some(self.w(i + 1))
+        } else {
+            None
+        };
+        if let Some(p) = prev {
+            if is_determiner(p) && p != "that" {
+                return None;
+            }
+            let pt = self.t(i - 1);
+            if pt.ends_with("'s") || pt.ends_with("’s") || pt.ends_with("s'") {
+                return None;
+            }
+        }
+        match w {
+            "said" => {
+                if next == Some("to") && i + 2 < hi && matches!(self.w(i + 2), "be" | "have") {
+                    return None;
+                }
+                if matches!(
+                    prev,
+                    Some("that" | "having" | "been" | "being" | "is" | "was")
+                ) && next.is_none_or(|n| n == ",")
+                {
+                    return None;
+                }
+                if next == Some("than") {
+                    return None;
+                }
+            }
+            "say" | "tell" | "claim" | "argue" | "insist" | "think" | "believe" | "know"
+            | "feel" | "hope" | "fear" | "expect" | "worry" | "doubt" | "predict" | "suspect"
+            | "show" | "tweet" | "acknowledge" => {
+                if matches!(prev, Some("to" | "let" | "let's" | "'d" | "you" | "i"))
+                    && matches!(w, "say" | "tell" | "show" | "know")
+                {
+                    return None;
+                }
+                if prev == Some(",") && next == Some(",") {
+                    return None;
+                }
+                if matches!(prev, Some("to")) {
+                    return None;
+                }
+            }
+            "told" => {
+                if matches!(prev, Some("all" | "was" | "were" | "been" | "being" | "be")) {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        if matches!(
+            w,
+            "agreed"
+                | "agrees"
+                | "continued"
+                | "responded"
+                | "replied"
+                | "answered"
+                | "admitted"
+                | "posted"
+                | "cited"
+                | "wrote"
+                | "mentioned"
+                | "charged"
+                | "indicated"
+        ) && matches!(next, Some("to" | "with" | "on" | "in" | "up" | "off"))
+        {
+            return None;
+        }
+        match class {
+            VerbClass::Belief => {
+                let clause = matches!(next, Some(n) if n == "that" || is_pronoun(n) || is_determiner(n))
+                    || (i + 1 < hi && self.is_cap(i + 1));
+                if !clause {
+                    return None;
+                }
+            }
+            VerbClass::Naming => {
+                let ok = match next {
+                    Some(n) => {
+                        matches!(
+                            n,
+                            "for"
+                                | "on"
+                                | "him"
+                                | "her"
+                                | "them"
+                                | "it"
+                                | "this"
+                                | "that"
+                                | "by"
+                                | "as"
+                                | "his"
+                                | "their"
+                                | "the"
+                                | "trump"
+                                | "clinton"
+                        ) || (i + 1 < hi && (self.quote_of[i + 1].is_some() || self.is_cap(i + 1)))
+                    }
+                    None => false,
+                };
+                if !ok {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        Some(class)
+    }
+}
+
+/// Extracts attributions, scare quotes and citations from `text`.
+///
+/// Pure and deterministic; spans are byte ranges of `text`.
+pub fn extract(text: &str, opts: &Options) -> Analysis {
+    let mut doc = Doc::new(text);
+    let mut raws: Vec<Raw> = Vec::new();
+    let mut used = vec![false; doc.toks.len()];
+    direct_after(&mut doc, &mut raws, &mut used);
+    for si in 0..doc.sents.len() {
+        reported(&mut doc, si, &mut raws, &mut used);
+    }
+    leftover_quotes(&mut doc, &mut raws, opts);
+    raws.sort_by_key(|r| (r.parts[0].start, r.cue.map(|c| c.start)));
+    let scare: Vec<Span> = doc
+        .quotes
+        .iter()
+        .filter(|q| !q.used || q.title_like)
+        .filter(|q| {
+            q.title_like
+                || !raws
+                    .iter()
+                    .any(|r| r.parts.iter().any(|p| p.contains(q.span)))
+        })
+        .map(|q| q.span)
+        .collect();
+    let (attributions, citations) = resolve(&doc, raws, opts);
+    Analysis {
+        attributions,
+        scare_quotes: scare,
+        citations,
+    }
+}
+
+/// Skips auxiliaries and adverbs left of a verb; returns the cue's first
+/// token.
+fn cue_start(doc: &Doc, v: usize, lo: usize) -> usize {
+    let mut c = v;
+    while c > lo && is_aux(doc.w(c - 1)) && doc.quote_of[c - 1].is_none() {
+        // "that he also said": keep pronoun subjects outside.
+        c -= 1;
+    }
+    c
+}
+
+/// Direct quotes followed by their cue: “…,” he said / “…,” said Kuleba.
+fn direct_after(doc: &mut Doc, raws: &mut Vec<Raw>, used: &mut [bool]) {
+    let n = doc.toks.len();
+    for qi in 0..doc.quotes.len() {
+        if doc.quotes[qi].used {
+            continue;
+        }
+        let q = doc.quotes[qi].clone();
+        let inner_end = doc.text[q.span.range()]
+            .trim_end_matches(['”', '"', '’', '\'', '»'])
+            .trim_end();
+        let open_end = inner_end.ends_with([',', '?', '!', '—', '-', '–']);
+        let mut k = q.last + 1;
+        if k >= n || doc.para[k] != doc.para[q.last] {
+            continue;
+        }
+        let comma_after = doc.t(k) == ",";
+        if comma_after {
+            k += 1;
+        }
+        if !(open_end || comma_after) {
+            continue;
+        }
+        // Find a cue verb within a few tokens, same paragraph.
+        let mut hi = k;
+        while hi < n && hi - k < 12 && doc.para[hi] == doc.para[q.last] {
+            let t = doc.t(hi);
+            if matches!(t, "." | "?" | "!" | ";") && doc.quote_of[hi].is_none() {
+                break;
+            }
+            if doc.quote_of[hi].is_some() {
+                break;
+            }
+            hi += 1;
+        }
+        let mut found = None;
+        #[allow(clippy::needless_range_loop)]
+        for v in k..hi {
+            if used[v] {
+                continue;
+            }
+            if let Some(class) = doc.cue_class(v, k, hi) {
+                if matches!(class, VerbClass::Finding) {
+                    continue;
+                }
+                found = Some(v);
+                break;
+            }
+        }
+        let Some(v) = found else { continue };
+        let c = cue_start(doc, v, k);
+        let source = if c == k {
+            // "said Kuleba"
+            doc.np_right(v + 1, hi)
+        } else {
+            match doc.np_left(c - 1, k) {
+                Some((a, b)) if a == k => Some((a, b)),
+                _ => None,
+            }
+        };
+        if c != k && source.is_none() {
+            continue;
+        }
+        for u in used.iter_mut().take(v + 1).skip(c) {
+            *u = true;
+        }
+        let mut parts = vec![q.span];
+        doc.quotes[qi].used = true;
+        // “…,” X said, “…”: a second part right after the cue.
+        let mut after = source.map(|(_, b)| b.max(v)).unwrap_or(v) + 1;
+        if after < n && doc.t(after) == "," {
+            after += 1;
+        }
+        if after < n && doc.para[after] == doc.para[q.last] {
+            if let Some(q2) = doc.quote_of[after] {
+                let q2 = q2 as usize;
+                if doc.quotes[q2].first == after && !doc.quotes[q2].used {
+                    doc.quotes[q2].used = true;
+                    parts.push(doc.quotes[q2].span);
+                }
+            }
+        }
+        let told = told_object(doc, v, hi);
+        raws.push(Raw {
+            parts,
+            cue: Some(doc.span(c, v)),
+            source: source.map(|(a, b)| doc.span(a, b)),
+            kind: AttributionKind::Direct,
+            carried: false,
+            told,
+        });
+    }
+}
+
+/// The object of "told X" when it is a capitalised name (an outlet).
+fn told_object(doc: &Doc, v: usize, hi: usize) -> Option<Span> {
+    if !matches!(verb_class(doc.w(v)), Some(VerbClass::Tell)) {
+        return None;
+    }
+    let mut i = v + 1;
+    let start = i;
+    while i < hi && i < doc.toks.len() && (doc.is_cap(i) || (i > start && matches!(doc.w(i), "of")))
+    {
+        i += 1;
+    }
+    (i > start).then(|| doc.span(start, i - 1))
+}
+
+/// Reported speech and quotes introduced before them, in sentence `si`.
+fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
+    let (lo, hi) = doc.sents[si];
+    // Candidate cues.
+    struct Cand {
+        c: usize,
+        v: usize,
+        class: Option<VerbClass>,
+        according: bool,
+    }
+    let mut cands = Vec::new();
+    let mut i = lo;
+    while i < hi {
+        if used[i] || doc.quote_of[i].is_some() {
+            i += 1;
+            continue;
+        }
+        if doc.w(i) == "according" && i + 1 < hi && doc.w(i + 1) == "to" {
+            cands.push(Cand {
+                c: i,
+                v: i + 1,
+                class: None,
+                according: true,
+            });
+            i += 2;
+            continue;
+        }
+        if let Some(class) = doc.cue_class(i, lo, hi) {
+            let c = cue_start(doc, i, lo);
+            cands.push(Cand {
+                c,
+                v: i,
+                class: Some(class),
+                according: false,
+            });
+        }
+        i += 1;
+    }
+    if cands.is_empty() {
+        return;
+    }
+    // Sentence end, without a final full stop outside quotes.
+    let mut end = hi - 1;
+    while end > lo && doc.is_punct(end) && doc.quote_of[end].is_none() && doc.t(end) != ")" {
+        end -= 1;
+    }
+    // Boundaries: a comma before an inverted cue or "according to" ends
+    // the content of an earlier cue.
+    let mut results: Vec<(usize, Raw)> = Vec::new();
+    let mut prev_source: Option<Span> = None;
+    let nc = cands.len();
+    // Precompute left boundary of each cand for cutting.
+    let mut cuts: Vec<Option<usize>> = vec![None; nc];
+    for (ci, cd) in cands.iter().enumerate() {
+        if cd.according {
+            if cd.c > lo && doc.t(cd.c - 1) == "," {
+                cuts[ci] = Some(cd.c - 1);
+            } else if cd.c > lo && doc.is_close_quote(cd.c - 1) {
+                cuts[ci] = Some(cd.c);
+            }
+            continue;
+        }
+        let w = doc.w(cd.v);
+        if is_participle(w) && cd.c > lo && doc.t(cd.c - 1) == "," {
+            cuts[ci] = Some(cd.c - 1);
+            continue;
+        }
+        // ", X said." / ", X noted,"
+        let after = cd.v + 1;
+        let inverted_end = after > end || matches!(doc.t(after), "," | "." | ";" | "—" | "–");
+        if inverted_end && cd.c > lo {
+            if let Some((a, _)) = doc.np_left(cd.c - 1, lo) {
+                if a > lo && doc.t(a - 1) == "," {
+                    cuts[ci] = Some(a - 1);
+                }
+            } else if doc.t(cd.c - 1) == "," {
+                cuts[ci] = Some(cd.c - 1);
+            }
+        }
+    }
+    #[allow(clippy::needless_range_loop)]
+    for ci in 0..nc {
+        let cd = &cands[ci];
+        let cut_after = (ci + 1..nc).filter_map(|k| cuts[k]).min();
+        let fwd_end = cut_after
+            .map(|c| c.saturating_sub(1))
+            .unwrap_or(end)
+            .min(end);
+        if cd.according {
+            // according to X
+            let mut j = cd.v + 1;
+            let s0 = j;
+            while j < hi
+                && j - s0 < 15
+                && !(doc.is_punct(j)
+                    && matches!(doc.t(j), "," | "." | ";" | "—" | "–" | ":" | "(")
+                    && !(doc.t(j) == "." && j > s0 && is_abbrev_title(doc.t(j - 1))))
+            {
+                j += 1;
+            }
+            if j == s0 {
+                continue;
+            }
+            let src = doc.span(s0, j - 1);
+            let content = if cd.c == lo || (cd.c == lo + 1 && doc.is_punct(lo)) {
+                // According to X, content.
+                let mut a = j;
+                if a < hi && doc.t(a) == "," {
+                    a += 1;
+                }
+                if a > fwd_end {
+                    continue;
+                }
+                doc.span(a, fwd_end)
+            } else {
+                let mut b = cd.c - 1;
+                while b > lo && doc.is_punct(b) && doc.quote_of[b].is_none() {
+                    b -= 1;
+                }
+                if b < lo || (b == lo && doc.is_punct(b)) {
+                    continue;
+                }
+                // Start after the previous "according" cut or sentence start.
+                doc.span(lo, b)
+            };
+            used[cd.c] = true;
+            used[cd.v] = true;
+            results.push((
+                cd.c,
+                Raw {
+                    parts: vec![content],
+                    cue: Some(doc.span(cd.c, cd.v)),
+                    source: Some(src),
+                    kind: AttributionKind::According,
+                    carried: false,
+                    told: None,
+                },
+            ));
+            continue;
+        }
+        let class = cd.class.unwrap();
+        let (c, v) = (cd.c, cd.v);
+        let w = doc.w(v).to_string();
+        // Passive: "described by X as …".
+        if v + 1 < hi && doc.w(v + 1) == "by" {
+            let Some((a, b)) = doc.np_right(v + 2, hi) else {
+                continue;
+            };
+            let mut k = b + 1;
+            if k < hi && doc.w(k) == "as" {
+                k += 1;
+                if k < hi && doc.w(k) == "being" {
+                    k += 1;
+                }
+            } else {
+                continue;
+            }
+            if k > fwd_end {
+                continue;
+            }
+            let content = doc.span(k, fwd_end);
+            results.push((
+                c,
+                Raw {
+                    parts: vec![content],
+                    cue: Some(doc.span(c, v)),
+                    source: Some(doc.span(a, b)),
+                    kind: AttributionKind::Reported,
+                    carried: false,
+                    told: None,
+                },
+            ));
+            used[v] = true;
+            continue;
+        }
+        // Source.
+        let mut source: Option<(usize, usize)> = None;
+        let mut inverted_src = false;
+        let left_punct = c > lo && doc.is_punct(c - 1) && doc.t(c - 1) != ")";
+        if is_participle(&w) && (c == lo || left_punct) {
+            // Participle: the subject of the main clause.
+        } else if c > lo && !left_punct {
+            source = doc.np_left(c - 1, lo);
+        } else if c > lo && doc.t(c - 1) == "," {
+            // "Lavrov, meanwhile, told": a parenthetical adverb.
+            if c >= lo + 4
+                && matches!(
+                    doc.w(c - 2),
+                    "meanwhile"
+                        | "however"
+                        | "too"
+                        | "though"
+                        | "also"
+                        | "instead"
+                        | "then"
+                        | "separately"
+                        | "later"
+                        | "earlier"
+                        | "moreover"
+                        | "furthermore"
+                )
+                && doc.t(c - 3) == ","
+            {
+                source = doc.np_left(c - 4, lo);
+            }
+            // Appositive: "Peskov, Putin's spokesperson, has said".
+            if source.is_some() {
+            } else if let Some((a, b)) = doc.np_left(c.saturating_sub(2), lo) {
+                if a > lo + 1 && doc.t(a - 1) == "," && !doc.is_cap(b) {
+                    if let Some((n0, _)) = doc.np_left(a - 2, lo) {
+                        if doc.is_cap(n0) {
+                            source = Some((n0, c - 1));
+                        }
+                    }
+                }
+            }
+            if source.is_none() && class != VerbClass::Tell {
+                source = doc.np_right(v + 1, hi);
+                inverted_src = source.is_some();
+            }
+        } else if (c == lo || left_punct) && class != VerbClass::Tell {
+            source = doc.np_right(v + 1, hi);
+            inverted_src = source.is_some();
+        }
+        if class == VerbClass::Finding {
+            let ok = source.is_some_and(|(a, b)| (a..=b).any(|k| DOCUMENTS.contains(&doc.w(k))));
+            if !ok {
+                continue;
+            }
+        }
+        let mut src_span = source.map(|(a, b)| doc.span(a, b));
+        if src_span.is_none() && is_participle(&w) {
+            src_span = prev_source;
+        }
+        // Content: forward or backward.
+        let after_src = if inverted_src {
+            source.map(|(_, b)| b + 1).unwrap_or(v + 1)
+        } else {
+            v + 1
+        };
+        let mut k = after_src;
+        let mut told = None;
+        if class == VerbClass::Tell && !inverted_src {
+            // Skip the listener: up to "that" or a few words.
+            let mut j = k;
+            while j < hi && j - k < 7 && doc.w(j) != "that" && !doc.is_punct(j) {
+                j += 1;
+            }
+            if j < hi && doc.w(j) == "that" {
+                told = told_object(doc, v, j);
+                k = j;
+            } else if k < hi && !doc.is_punct(k) {
+                told = told_object(doc, v, hi);
+                if let Some(t) = told {
+                    while k < hi && doc.toks[k].span.end <= t.end {
+                        k += 1;
+                    }
+                } else {
+                    k += 1; // "reporters", "him"
+                }
+            }
+        } else if !inverted_src
+            && k < hi
+            && matches!(doc.w(k), "in" | "on" | "at" | "during" | "to" | "with")
+        {
+            let mut j = k;
+            while j < hi && j - k < 8 && doc.w(j) != "that" && !matches!(doc.t(j), "." | ":") {
+                j += 1;
+            }
+            if j < hi && (doc.w(j) == "that" || doc.t(j) == ":") {
+                k = j;
+            }
+        }
+        if is_participle(&w)
+            && k + 2 < hi
+            && doc.t(k) == ","
+            && matches!(doc.w(k + 1), "however" | "though" | "too" | "also")
+            && doc.t(k + 2) == ","
+        {
+            k += 3;
+        }
+        while k < hi && matches!(doc.t(k), ":" | ",") && !inverted_src {
+            // "said:" — but "said," means the content is to the left.
+            if doc.t(k) == "," {
+                break;
+            }
+            k += 1;
+        }
+        let forward = k <= fwd_end
+            && !matches!(doc.t(k), "," | "." | ";" | "—" | "–" | ")")
+            && !(inverted_src && k > end);
+        let content = if forward && !inverted_src {
+            Some((k, fwd_end))
+        } else {
+            // Backward: sentence start up to the comma before the source/cue.
+            let left = match (source, inverted_src) {
+                (Some((a, _)), false) => a,
+                _ => c,
+            };
+            let mut b = left;
+            while b > lo && (doc.is_punct(b - 1) && !doc.is_close_quote(b - 1)) {
+                b -= 1;
+            }
+            if b > lo && left > lo {
+                let b = b - 1;
+                // Start after an earlier cue's content region? Use sentence start.
+                let start = lo;
+                (b >= start).then_some((start, b))
+            } else if inverted_src && k <= fwd_end && !matches!(doc.t(k), "," | "." | ";") {
+                // "Said Kuleba: …" rare; forward after the source.
+                let mut k2 = k;
+                if doc.t(k2) == ":" {
+                    k2 += 1;
+                }
+                (k2 <= fwd_end).then_some((k2, fwd_end))
+            } else {
+                None
+            }
+        };
+        let Some((ca, mut cb)) = content else {
+            continue;
+        };
+        // A quote running past the sentence (or paragraph) end.
+        if let Some(q) = doc.quote_of[cb] {
+            cb = cb.max(doc.quotes[q as usize].last);
+        }
+        if cb < ca || (ca == cb && doc.is_punct(ca)) {
+            continue;
+        }
+        if src_span.is_none() && !is_participle(&w) && class != VerbClass::Speech {
+            continue;
+        }
+        if src_span.is_none() && c == lo {
+            continue;
+        }
+        // Quotes inside the content.
+        let mut has_quote = false;
+        let mut all_quote = true;
+        let mut k = ca;
+        while k <= cb {
+            match doc.quote_of[k] {
+                Some(q) => {
+                    let q = q as usize;
+                    if !doc.quotes[q].title_like {
+                        has_quote = true;
+                    }
+                    doc.quotes[q].used = true;
+                    k = doc.quotes[q].last.max(k) + 1;
+                }
+                None => {
+                    if !doc.is_punct(k) {
+                        all_quote = false;
+                    }
+                    k += 1;
+                }
+            }
+        }
+        let kind = if has_quote && all_quote {
+            AttributionKind::Direct
+        } else if has_quote {
+            AttributionKind::Mixed
+        } else {
+            AttributionKind::Reported
+        };
+        for u in used.iter_mut().take(v + 1).skip(c) {
+            *u = true;
+        }
+        if src_span.is_some() && !is_participle(&w) {
+            prev_source = src_span;
+        }
+        results.push((
+            c,
+            Raw {
+                parts: vec![doc.span(ca, cb)],
+                cue: Some(doc.span(c, v)),
+                source: src_span,
+                kind,
+                carried: false,
+                told,
+            },
+        ));
+    }
+    raws.extend(results.into_iter().map(|(_, r)| r));
+}
+
+/// Quotes no cue claimed: carried-over speech or scare quotes.
+fn leftover_quotes(doc: &mut Doc, raws: &mut Vec<Raw>, opts: &Options) {
+    if !opts.carry_over_quotes {
+        return;
+    }
+    raws.sort_by_key(|r| r.parts[0].start);
+    for qi in 0..doc.quotes.len() {
+        let q = doc.quotes[qi].clone();
+        if q.used || q.title_like || q.words < opts.min_quote_words {
+            continue;
+        }
+        if raws
+            .iter()
+            .any(|r| r.parts.iter().any(|p| p.contains(q.span)))
+        {
+            continue;
+        }
+        // Speech-like: starts its sentence (or paragraph) and ends with
+        // sentence punctuation inside the marks.
+        let inner = doc.text[q.span.range()]
+            .trim_end_matches(['”', '"', '’', '\'', '»'])
+            .trim_end();
+        let starts = q.first == 0
+            || doc.para[q.first - 1] != doc.para[q.first]
+            || matches!(doc.t(q.first - 1), "." | "?" | "!" | ":" | "”" | "\"");
+        if !(starts && inner.ends_with(['.', '?', '!', ',', '—', '-']) || q.words >= 8) {
+            continue;
+        }
+        // Previous attribution with a speaker, within two paragraphs.
+        let prev = raws
+            .iter()
+            .rposition(|r| r.parts.last().is_some_and(|p| p.end <= q.span.start));
+        let Some(pi) = prev else { continue };
+        let pr_end = raws[pi].parts.last().unwrap().end;
+        let pr_tok = doc
+            .toks
+            .partition_point(|t| t.span.start < pr_end.saturating_sub(1));
+        let pr_para = doc.para[pr_tok.min(doc.toks.len() - 1)];
+        let qpara = doc.para[q.first];
+        if qpara > pr_para + 1 {
+            continue;
+        }
+        doc.quotes[qi].used = true;
+        if qpara == pr_para && raws[pi].kind == AttributionKind::Direct && !raws[pi].carried {
+            raws[pi].parts.push(q.span);
+            continue;
+        }
+        raws.push(Raw {
+            parts: vec![q.span],
+            cue: None,
+            source: None,
+            kind: AttributionKind::Direct,
+            carried: true,
+            told: None,
+        });
+        raws.sort_by_key(|r| r.parts[0].start);
+    }
+}
+
+/// Sentences of one paragraph ([`parallax_text::split_sentences`]).
+pub fn sentences(par: &str) -> Vec<Span> {
+    split_sentences(par)
+}

@@ -1,0 +1,378 @@
+//! Pattern tests on sentences written for these tests.
+
+use parallax_quotes::polnear::{from_analysis, parse_ann, write_ann, Evaluator};
+use parallax_quotes::{
+    extract, graph, Analysis, Attribution, AttributionKind, CitationVia, Options, SourceKind,
+    Speaker,
+};
+
+fn run(text: &str) -> Analysis {
+    extract(text, &Options::default())
+}
+
+fn sl(text: &str, s: Option<parallax_core::Span>) -> &str {
+    s.map(|s| &text[s.range()]).unwrap_or("")
+}
+
+fn find<'a>(a: &'a Analysis, text: &str, content_has: &str) -> &'a Attribution {
+    a.attributions
+        .iter()
+        .find(|x| text[x.content.range()].contains(content_has))
+        .unwrap_or_else(|| panic!("no attribution with {content_has:?}: {a:#?}"))
+}
+
+#[test]
+fn direct_quote_before_cue() {
+    let t = "“The bridge will reopen next spring,” the mayor told reporters.";
+    let a = run(t);
+    let q = find(&a, t, "bridge");
+    assert_eq!(q.kind, AttributionKind::Direct);
+    assert_eq!(
+        sl(t, Some(q.content)),
+        "“The bridge will reopen next spring,”"
+    );
+    assert_eq!(sl(t, q.source), "the mayor");
+    assert_eq!(sl(t, q.cue), "told");
+}
+
+#[test]
+fn straight_quotes_and_inverted_cue() {
+    let t = "\"We have enough water for a week,\" said Anna Berg, a relief worker.";
+    let a = run(t);
+    let q = find(&a, t, "water");
+    assert_eq!(sl(t, q.source), "Anna Berg");
+    assert_eq!(
+        q.speaker,
+        Speaker::Named {
+            name: "Anna Berg".into()
+        }
+    );
+}
+
+#[test]
+fn quote_after_colon_cue() {
+    let t = "Olga Marin said: “Nobody here has slept for three nights.”";
+    let a = run(t);
+    let q = find(&a, t, "slept");
+    assert_eq!(q.kind, AttributionKind::Direct);
+    assert_eq!(sl(t, q.source), "Olga Marin");
+    assert_eq!(sl(t, q.cue), "said");
+}
+
+#[test]
+fn quote_around_cue_has_two_parts() {
+    let t = "“The talks were hard,” Pavel Orlov said, “but we will meet again.”";
+    let a = run(t);
+    assert_eq!(a.attributions.len(), 1);
+    let q = &a.attributions[0];
+    assert_eq!(q.content_parts.len(), 2);
+    assert_eq!(sl(t, q.source), "Pavel Orlov");
+}
+
+#[test]
+fn nested_quotes_stay_inside() {
+    let t = "“She asked me, ‘Are you staying?’ and I said yes,” Tom Hale said.";
+    let a = run(t);
+    assert_eq!(a.attributions.len(), 1);
+    assert!(sl(t, Some(a.attributions[0].content)).contains("‘Are you staying?’"));
+    assert!(a.scare_quotes.is_empty());
+}
+
+#[test]
+fn quote_across_paragraphs() {
+    let t = "Rita Vance said: “We lost the harvest and the barn.\n\n“Next year we will plant again if the rain comes.”\n\nThe valley is quiet now.";
+    let a = run(t);
+    let q = find(&a, t, "harvest");
+    assert!(sl(t, Some(q.content)).contains("Next year"));
+    assert_eq!(sl(t, q.source), "Rita Vance");
+}
+
+#[test]
+fn partial_quote_is_mixed() {
+    let t = "Jon Pell said the deal was “a good first step” for both towns.";
+    let a = run(t);
+    let q = find(&a, t, "deal");
+    assert_eq!(q.kind, AttributionKind::Mixed);
+    assert!(a.scare_quotes.is_empty());
+}
+
+#[test]
+fn reported_speech_with_that() {
+    let t = "The governor said that the schools would stay closed until Monday.";
+    let a = run(t);
+    let q = find(&a, t, "schools");
+    assert_eq!(q.kind, AttributionKind::Reported);
+    assert_eq!(sl(t, q.source), "The governor");
+    assert_eq!(
+        sl(t, Some(q.content)),
+        "that the schools would stay closed until Monday"
+    );
+}
+
+#[test]
+fn reported_speech_verbs() {
+    for verb in [
+        "claimed",
+        "insisted",
+        "warned",
+        "argued",
+        "noted",
+        "added",
+        "stated",
+        "announced",
+        "confirmed",
+    ] {
+        let t = format!("Mara Quist {verb} that the dam was safe.");
+        let a = run(&t);
+        let q = find(&a, &t, "dam");
+        assert_eq!(sl(&t, q.cue), verb, "{verb}");
+        assert_eq!(sl(&t, q.source), "Mara Quist", "{verb}");
+    }
+    let t = "Leon Brack denied the report.";
+    assert_eq!(sl(t, run(t).attributions[0].source), "Leon Brack");
+    let t = "Leon Brack accused the council of hiding the figures.";
+    assert_eq!(sl(t, run(t).attributions[0].cue), "accused");
+}
+
+#[test]
+fn told_skips_the_listener() {
+    let t = "Ida Korn told the committee that funding had run out.";
+    let a = run(t);
+    let q = find(&a, t, "funding");
+    assert_eq!(sl(t, q.source), "Ida Korn");
+    assert_eq!(sl(t, Some(q.content)), "that funding had run out");
+}
+
+#[test]
+fn spokesperson_appositive_is_source() {
+    let t = "Hugo Lind, the mayor’s spokesperson, has said that the road is closed.";
+    let a = run(t);
+    let q = find(&a, t, "road");
+    assert_eq!(sl(t, q.cue), "has said");
+    assert_eq!(
+        q.speaker,
+        Speaker::Named {
+            name: "Hugo Lind".into()
+        }
+    );
+    let t = "The mayor's spokesperson said the road is closed.";
+    let q = find(&run(t), t, "road").clone();
+    assert_eq!(sl(t, q.source), "The mayor's spokesperson");
+}
+
+#[test]
+fn content_before_inverted_cue() {
+    let t = "The bridge will reopen in May, the engineer said.";
+    let a = run(t);
+    let q = find(&a, t, "bridge");
+    assert_eq!(sl(t, Some(q.content)), "The bridge will reopen in May");
+    assert_eq!(sl(t, q.source), "the engineer");
+}
+
+#[test]
+fn according_to_before_and_after() {
+    let t = "According to the port authority, three ships were damaged.";
+    let a = run(t);
+    let q = &a.attributions[0];
+    assert_eq!(q.kind, AttributionKind::According);
+    assert_eq!(sl(t, Some(q.content)), "three ships were damaged");
+    assert_eq!(sl(t, q.source), "the port authority");
+    let t = "Three ships were damaged, according to the port authority.";
+    let q = run(t).attributions[0].clone();
+    assert_eq!(sl(t, Some(q.content)), "Three ships were damaged");
+    assert_eq!(sl(t, q.source), "the port authority");
+}
+
+#[test]
+fn scare_quotes_and_titles_are_not_speech() {
+    let t = "The army called it a “routine exercise” of sorts.\n\nThe band played “Blue River Road” twice at the fair.";
+    let a = run(t);
+    assert!(a
+        .scare_quotes
+        .iter()
+        .any(|s| &t[s.range()] == "“Blue River Road”"));
+    let t = "The town held a “festival of light” in the square.";
+    let a = run(t);
+    assert!(a.attributions.is_empty());
+    assert_eq!(a.scare_quotes.len(), 1);
+}
+
+#[test]
+fn said_in_non_speech_use() {
+    for t in [
+        "That said, the market stayed open late.",
+        "The said property was sold in 1990.",
+        "The plan is said to be ready.",
+        "It was easier said than done.",
+        "All told, nine boats sank.",
+        "His claims were rejected by the court.",
+    ] {
+        let a = run(t);
+        assert!(a.attributions.is_empty(), "{t}: {:?}", a.attributions);
+    }
+}
+
+#[test]
+fn minister_quoted_three_times_with_he_added() {
+    let t = "Foreign Minister Aldo Ferrant met his counterpart in Geneva.\n\n\
+“We made no progress on the corridor,” Ferrant said.\n\n\
+“I offered a simple plan and got no answer,” Ferrant told reporters.\n\n\
+“I will come back if there is something to discuss,” he added.";
+    let a = run(t);
+    let direct: Vec<_> = a
+        .attributions
+        .iter()
+        .filter(|x| x.kind == AttributionKind::Direct)
+        .collect();
+    assert_eq!(direct.len(), 3);
+    for d in direct {
+        assert_eq!(d.speaker.name(), Some("Aldo Ferrant"), "{:?}", d.speaker);
+    }
+}
+
+#[test]
+fn role_speaker_resolves_to_named_minister() {
+    let t = "The talks ended between the Freedonian foreign minister, Ivo Marek, and his rival.\n\n\
+Marek later spoke of a meeting of the two presidents. “I hope this can happen soon,” the Freedonian minister said.";
+    let a = run(t);
+    let q = find(&a, t, "I hope");
+    match &q.speaker {
+        Speaker::Role { resolved, .. } => assert_eq!(resolved.as_deref(), Some("Ivo Marek")),
+        s => panic!("{s:?}"),
+    }
+}
+
+#[test]
+fn pronoun_resolves_to_previous_speaker_not_mention() {
+    let t = "Nadia Roux said no deal was reached with her rival, Karl Ebb. He said that the rival had made no offer.";
+    let a = run(t);
+    let q = find(&a, t, "no offer");
+    assert_eq!(q.speaker.name(), Some("Nadia Roux"));
+}
+
+#[test]
+fn described_by_body_as() {
+    let t = "The harbour, where the situation was described by the Red Cross as being “dire.”";
+    let a = run(t);
+    let q = find(&a, t, "dire");
+    assert_eq!(sl(t, q.source), "the Red Cross");
+    assert_eq!(
+        q.speaker,
+        Speaker::Named {
+            name: "Red Cross".into()
+        }
+    );
+    assert!(a.citations.iter().any(|c| c.name == "Red Cross"));
+}
+
+#[test]
+fn citations_of_outlets_and_bodies() {
+    let t = "Mila Stone said the port was shut, according to Reuters. \
+The ferries stopped too, Reuters noted. \
+The harbour was empty, according to The New York Times.\n\n\
+Two bridges fell, according to local authorities. \
+The local council claims that 300 homes were lost.";
+    let a = run(t);
+    let names: Vec<(&str, CitationVia)> = a
+        .citations
+        .iter()
+        .map(|c| (c.name.as_str(), c.via))
+        .collect();
+    assert!(
+        names.contains(&("Reuters", CitationVia::According)),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&("Reuters", CitationVia::Reported)),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&("The New York Times", CitationVia::According)),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.0 == "local authorities"),
+        "{names:?}"
+    );
+    assert!(names.iter().any(|n| n.0 == "local council"), "{names:?}");
+    let council = find(&a, t, "300 homes");
+    assert_eq!(council.source_kind, SourceKind::OfficialBody);
+    let srcs = graph::article_sources(&a);
+    let reuters = srcs.iter().find(|s| s.name == "Reuters").unwrap();
+    assert_eq!(reuters.citations, 2);
+    let agg = graph::aggregate([
+        ("Daily Example", srcs.as_slice()),
+        ("Daily Example", srcs.as_slice()),
+    ]);
+    assert_eq!(agg[0].articles, 2);
+    assert_eq!(
+        agg[0]
+            .sources
+            .iter()
+            .find(|s| s.name == "Reuters")
+            .unwrap()
+            .citations,
+        4
+    );
+}
+
+#[test]
+fn told_outlet_is_a_citation() {
+    let t = "Vera Holm told Reuters that the mine was flooded.";
+    let a = run(t);
+    assert!(a
+        .citations
+        .iter()
+        .any(|c| c.name == "Reuters" && c.via == CitationVia::ToldTo));
+}
+
+#[test]
+fn anonymous_sources() {
+    let t = "Officials said the border would reopen.";
+    let a = run(t);
+    assert!(matches!(
+        a.attributions[0].speaker,
+        Speaker::Anonymous { .. }
+    ));
+}
+
+#[test]
+fn polnear_round_trip_and_metrics() {
+    // Character offsets differ from byte offsets after the curly quotes.
+    let t = "“Yes,” Ada Kay said. Bo Lu said that it rained.";
+    let a = run(t);
+    let ann = write_ann(t, &a);
+    let gold = parse_ann(&ann, t).unwrap();
+    let pred = from_analysis(&a);
+    assert_eq!(gold, pred);
+    let mut ev = Evaluator::new();
+    ev.add(t, &gold, &pred);
+    let s = ev.scores();
+    assert!((s.exact.content.f1 - 1.0).abs() < 1e-9);
+    assert!((s.overlap.source.f1 - 1.0).abs() < 1e-9);
+    assert!((s.attribution.f1 - 1.0).abs() < 1e-9);
+    assert!(ann.contains("T1\tSource 7 14\tAda Kay"), "{ann}");
+}
+
+#[test]
+fn polnear_parse_discontinuous_and_errors() {
+    let t = "“Go,” he said, “now.”";
+    let ann = "T1\tSource 6 8\the\nT2\tCue 9 13\tsaid\nT3\tContent 0 5;15 21\t“Go,” “now.”\nT4\tAttribution 9 13\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n#1\tAnnotatorNotes T1\tnote\n";
+    let g = parse_ann(ann, t).unwrap();
+    assert_eq!(g.len(), 1);
+    let c = g[0].content.as_ref().unwrap();
+    assert_eq!(c.len(), 2);
+    assert_eq!(&t[c[1].range()], "“now.”");
+    assert!(parse_ann("T1\tSource 0 999\tx\n", t).is_err());
+    // Token overlap: half the predicted source's tokens inside gold.
+    let pred = vec![parallax_quotes::polnear::Annotated {
+        source: Some(vec![parallax_core::Span::new(0, t.find("he").unwrap() + 2)]),
+        cue: None,
+        content: None,
+    }];
+    let mut ev = Evaluator::new();
+    ev.add(t, &g, &pred);
+    let s = ev.scores();
+    assert!(s.overlap.source.precision > 0.0 && s.overlap.source.precision < 0.5);
+    assert!((s.overlap.source.recall - 1.0).abs() < 1e-9);
+}
