@@ -51,6 +51,10 @@ enum Command {
     Stories(show::StoriesArgs),
     /// Show one story: its articles and what they share.
     Story(show::StoryArgs),
+    /// People, organisations and places with their name variants, across stories or in one.
+    Entities(show::EntitiesArgs),
+    /// Quotes by speaker, across stories or in one.
+    Quotes(show::QuotesArgs),
     /// Show one article by id, external id or id prefix.
     Article(show::ArticleArgs),
     /// Export articles or stories as JSONL or CSV.
@@ -59,6 +63,8 @@ enum Command {
     Extract(extract::ExtractArgs),
     /// Analyse the given articles as one story, without the store.
     Compare(show::CompareArgs),
+    /// Check the store: SQLite integrity, and article and story counts.
+    Check(show::CheckArgs),
     /// Ingest the built-in demo corpus into a fresh data dir and show the stories.
     Demo(demo::DemoArgs),
 }
@@ -81,10 +87,13 @@ fn main() -> ExitCode {
         Command::Stories(a) => show::stories(&cli.data_dir, config, a),
         Command::Story(a) => show::story(&cli.data_dir, config, a),
         Command::Article(a) => show::article(&cli.data_dir, config, a),
+        Command::Quotes(a) => show::quotes(&cli.data_dir, config, a),
+        Command::Entities(a) => show::entities(&cli.data_dir, config, a),
         Command::Export(a) => export::run(&cli.data_dir, config, a),
         Command::Compare(a) => show::compare(a),
         Command::Extract(a) => extract::run(a),
         Command::Demo(a) => demo::run(config, a),
+        Command::Check(a) => show::check(&cli.data_dir, config, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -132,12 +132,98 @@ pub fn print_story(v: &StoryView) {
             .collect();
         println!("  {}", terms.join(", "));
     }
-    if !v.comparison.names.is_empty() {
-        println!("\nNames (mentions / articles)");
-        for n in &v.comparison.names {
-            println!("  {:<36} {:>3} / {}", n.name, n.mentions, n.articles);
+    if !v.entities.is_empty() {
+        println!("\nEntities (mentions / articles)");
+        for e in v.entities.iter().take(30) {
+            let kind = match e.kind {
+                parallax_core::EntityKind::Person => "person",
+                parallax_core::EntityKind::Organisation => "org",
+                parallax_core::EntityKind::Location => "place",
+                parallax_core::EntityKind::Misc => "misc",
+                parallax_core::EntityKind::Unknown => "?",
+            };
+            let mut extra = Vec::new();
+            let others: Vec<&String> = e.variants.iter().filter(|x| **x != e.name).collect();
+            if !others.is_empty() {
+                extra.push(format!(
+                    "also {}",
+                    others
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            if !e.roles.is_empty() {
+                extra.push(e.roles.join("; "));
+            }
+            if let Some(m) = &e.metonym_of {
+                extra.push(format!("stands for {m}"));
+            }
+            println!(
+                "  {:<30} {:<7} {:>3} / {}{}",
+                e.name,
+                kind,
+                e.mentions,
+                e.articles,
+                if extra.is_empty() {
+                    String::new()
+                } else {
+                    format!("  ({})", extra.join(" · "))
+                }
+            );
         }
     }
+    print_quotes(&v.quotes, None);
+    if !v.citations.is_empty() {
+        println!("\nCited sources (citations · outlets citing)");
+        for c in &v.citations {
+            println!(
+                "  {:<36} {:>3} · {}",
+                c.name,
+                c.citations,
+                c.outlets.join(", ")
+            );
+        }
+    }
+}
+
+/// Prints quotes grouped by speaker, optionally only speakers matching
+/// `filter` (case-insensitive substring).
+pub fn print_quotes(
+    quotes: &[parallax_compare::quotes::SpeakerQuotes],
+    filter: Option<&str>,
+) -> usize {
+    let filter = filter.map(str::to_lowercase);
+    let shown: Vec<_> = quotes
+        .iter()
+        .filter(|s| {
+            filter
+                .as_ref()
+                .is_none_or(|f| s.speaker.to_lowercase().contains(f))
+        })
+        .collect();
+    if shown.is_empty() {
+        return 0;
+    }
+    println!("\nWho said what");
+    for s in &shown {
+        let kind = match s.speaker_kind {
+            "anonymous" => " (anonymous)",
+            "role" => " (unnamed role)",
+            _ => "",
+        };
+        println!("  {}{}", s.speaker, kind);
+        for q in &s.quotes {
+            let mark = match q.kind {
+                parallax_quotes::AttributionKind::Direct => "“”",
+                parallax_quotes::AttributionKind::According => "acc",
+                _ => "≈ ",
+            };
+            println!("    {mark} {}\n       — {}", q.text, q.outlets.join(", "));
+        }
+    }
+    shown.len()
 }
 
 pub fn story(data_dir: &Path, config: ClusterConfig, args: StoryArgs) -> Result<u8> {
@@ -271,4 +357,177 @@ pub fn compare(args: CompareArgs) -> Result<u8> {
         print_story(&v);
     }
     Ok(if failed > 0 { EXIT_PARTIAL } else { 0 })
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Output JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn check(data_dir: &Path, config: ClusterConfig, args: CheckArgs) -> Result<u8> {
+    if !data_dir.join("parallax.db").exists() {
+        eprintln!("parallax: no store in {}", data_dir.display());
+        return Ok(EXIT_PARTIAL);
+    }
+    let engine = open_engine(data_dir, config)?;
+    let integrity = engine.integrity_check()?;
+    let (articles, stories) = (engine.article_count()?, engine.story_count());
+    if args.json {
+        let v = serde_json::json!({
+            "ok": integrity.is_ok(),
+            "problem": integrity.as_ref().err(),
+            "articles": articles,
+            "stories": stories,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        match &integrity {
+            Ok(()) => println!(
+                "store ok: {} holds {articles} articles in {stories} stories",
+                data_dir.display()
+            ),
+            Err(p) => println!("store DAMAGED: {}: {p}", data_dir.display()),
+        }
+    }
+    Ok(if integrity.is_ok() {
+        0
+    } else {
+        crate::EXIT_FATAL
+    })
+}
+
+#[derive(Args)]
+pub struct QuotesArgs {
+    /// Only this story (id or unique prefix); default: every story.
+    #[arg(long)]
+    pub story: Option<String>,
+    /// Only speakers whose name contains this (case-insensitive).
+    #[arg(long)]
+    pub speaker: Option<String>,
+    /// Output JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn quotes(data_dir: &Path, config: ClusterConfig, args: QuotesArgs) -> Result<u8> {
+    let engine = open_engine(data_dir, config)?;
+    let ids: Vec<String> = match &args.story {
+        Some(s) => match engine.resolve_story(s)? {
+            Some(id) => vec![id.to_string()],
+            None => {
+                eprintln!("parallax: no story `{s}` in {}", data_dir.display());
+                return Ok(EXIT_PARTIAL);
+            }
+        },
+        None => engine
+            .stories(0)?
+            .into_iter()
+            .map(|s| s.id.to_string())
+            .collect(),
+    };
+    let filter = args.speaker.as_ref().map(|s| s.to_lowercase());
+    let mut all = Vec::new();
+    for id in ids {
+        let Some(v) = engine.story(&id)? else {
+            continue;
+        };
+        let quotes: Vec<_> = v
+            .quotes
+            .into_iter()
+            .filter(|s| {
+                filter
+                    .as_ref()
+                    .is_none_or(|f| s.speaker.to_lowercase().contains(f))
+            })
+            .collect();
+        if !quotes.is_empty() {
+            all.push((v.summary, quotes));
+        }
+    }
+    if args.json {
+        let v: Vec<serde_json::Value> = all
+            .iter()
+            .map(|(s, q)| serde_json::json!({"story": s.id, "headline": s.headline, "speakers": q}))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else if all.is_empty() {
+        println!("No quotes found.");
+    } else {
+        for (s, q) in &all {
+            println!("{}  {}", s.id, s.headline);
+            print_quotes(q, None);
+            println!();
+        }
+    }
+    Ok(0)
+}
+
+#[derive(Args)]
+pub struct EntitiesArgs {
+    /// Only this story (id or unique prefix); default: every story.
+    #[arg(long)]
+    pub story: Option<String>,
+    /// Output JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn entities(data_dir: &Path, config: ClusterConfig, args: EntitiesArgs) -> Result<u8> {
+    let engine = open_engine(data_dir, config)?;
+    let ids: Vec<String> = match &args.story {
+        Some(s) => match engine.resolve_story(s)? {
+            Some(id) => vec![id.to_string()],
+            None => {
+                eprintln!("parallax: no story `{s}` in {}", data_dir.display());
+                return Ok(EXIT_PARTIAL);
+            }
+        },
+        None => engine
+            .stories(0)?
+            .into_iter()
+            .map(|s| s.id.to_string())
+            .collect(),
+    };
+    let mut all = Vec::new();
+    for id in ids {
+        if let Some(v) = engine.story(&id)? {
+            all.push((v.summary, v.entities));
+        }
+    }
+    if args.json {
+        let v: Vec<serde_json::Value> = all
+            .iter()
+            .map(|(s, e)| serde_json::json!({"story": s.id, "headline": s.headline, "entities": e}))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(0);
+    }
+    for (s, ents) in &all {
+        println!("{}  {}", s.id, s.headline);
+        for e in ents {
+            let others: Vec<&str> = e
+                .variants
+                .iter()
+                .filter(|x| **x != e.name)
+                .map(String::as_str)
+                .collect();
+            println!(
+                "  {:<32} {:<12} {:>3} mentions in {} article{}{}",
+                e.name,
+                format!("{:?}", e.kind).to_lowercase(),
+                e.mentions,
+                e.articles,
+                if e.articles == 1 { "" } else { "s" },
+                if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · also {}", others.join(", "))
+                }
+            );
+        }
+        println!();
+    }
+    Ok(0)
 }

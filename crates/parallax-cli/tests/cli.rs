@@ -105,6 +105,7 @@ fn ingest_demo_corpus_and_read_the_stories() {
 
 #[test]
 fn article_export_and_compare() {
+    // (quotes and entities of the demo are checked below, in `demo_story_shows_quotes_and_entities`)
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     parallax(&data)
@@ -401,4 +402,143 @@ fn seeds_make_one_story() {
         !body.contains("The devastation caused on Wednesday"),
         "caption kept out of the body"
     );
+
+    // Entities: one Lavrov with both spellings; the names with their types.
+    let ents = json(
+        &parallax(&data)
+            .args(["entities", "--json", "--story", id])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let ents = ents[0]["entities"].as_array().unwrap().clone();
+    let find = |name: &str| {
+        ents.iter()
+            .find(|e| {
+                e["variants"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|v| v.as_str().is_some_and(|v| v.contains(name)))
+            })
+            .cloned()
+    };
+    let lavrov = find("Sergey Lavrov").expect("Sergey Lavrov");
+    assert!(
+        lavrov["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v == "Sergei Lavrov"),
+        "{lavrov}"
+    );
+    for (name, kind) in [
+        ("Dmytro Kuleba", "person"),
+        ("Vladimir Putin", "person"),
+        ("Volodymyr Zelenskiy", "person"),
+        ("Dmitry Peskov", "person"),
+        ("Mariupol", "location"),
+        ("Antalya", "location"),
+        ("Turkey", "location"),
+        ("Reuters", "organisation"),
+        ("The New York Times", "organisation"),
+        ("Red Cross", "organisation"),
+    ] {
+        let e = find(name).unwrap_or_else(|| panic!("{name} not found"));
+        assert_eq!(e["kind"], kind, "{name}: {e}");
+    }
+
+    // Quotes: Kuleba's three direct quotes, including the one after "he added".
+    let story = json(
+        &parallax(&data)
+            .args(["story", id, "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let speakers = story["quotes"].as_array().unwrap();
+    let kuleba = speakers
+        .iter()
+        .find(|s| s["speaker"] == "Dmytro Kuleba")
+        .expect("Kuleba quoted");
+    let direct: Vec<&str> = kuleba["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["kind"] == "direct")
+        .map(|q| q["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        direct.iter().any(|q| q.contains("Can you do the same?")),
+        "{direct:?}"
+    );
+    assert!(direct.len() >= 3, "{direct:?}");
+    let cited: Vec<&str> = story["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    for c in ["Reuters", "The New York Times"] {
+        assert!(cited.contains(&c), "{c} not cited: {cited:?}");
+    }
+}
+
+#[test]
+fn demo_story_shows_quotes_and_entities() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    parallax(&data)
+        .args(["ingest", "-q"])
+        .arg(corpus())
+        .assert()
+        .success();
+    let stories = json(
+        &parallax(&data)
+            .args(["stories", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let blast = story_of(&stories, &data, "demo-003");
+    let v = json(
+        &parallax(&data)
+            .args(["story", &blast, "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    // The minister's quote is carried word for word by the wire story, its
+    // copy and the broadcaster: one quote, three outlets.
+    let velkov = v["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["speaker"].as_str().unwrap().contains("Velkov"))
+        .expect("Velkov quoted");
+    let q = velkov["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["text"].as_str().unwrap().contains("cut corners"))
+        .expect("the shared quote");
+    assert!(q["outlets"].as_array().unwrap().len() >= 3, "{q}");
+    // Spelling variants of the union leader resolve to one entity.
+    let ents = v["entities"].as_array().unwrap();
+    assert!(
+        ents.iter().any(|e| {
+            let vars = e["variants"].as_array().unwrap();
+            vars.iter().any(|x| x == "Jolanta Szénási")
+                && vars.iter().any(|x| x == "Jolanta Szenasi")
+        }),
+        "Szénási/Szenasi not merged"
+    );
+    let q = json(
+        &parallax(&data)
+            .args(["quotes", "--json", "--speaker", "velkov"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(!q.as_array().unwrap().is_empty());
 }

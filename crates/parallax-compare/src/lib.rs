@@ -3,7 +3,13 @@
 //! v0 shows what the articles share: the content terms that recur across
 //! articles, ranked by how many articles use them and how specific they are,
 //! and the names (capitalised phrases) with the articles that mention them.
-//! Later stages add facts, conflicts, coverage and framing here.
+//! [`entities`] resolves the people, organisations and places of the
+//! articles into one list with every name variant. [`quotes`] groups who said what across the articles, and which
+//! sources each claim rests on. Later stages add facts, conflicts, coverage
+//! and framing here.
+
+pub mod entities;
+pub mod quotes;
 
 use parallax_analyse::Analysis;
 use parallax_core::Article;

@@ -1,6 +1,8 @@
 //! What a front end shows of a story.
 
 use parallax_analyse::{analyse, Analysis};
+use parallax_compare::entities::{self, EntityRow};
+use parallax_compare::quotes::{cited_sources, quotes_by_speaker, CitedSource, SpeakerQuotes};
 use parallax_compare::{compare, Comparison};
 use parallax_core::{Article, ArticleId, StorySummary, TitleSource};
 use parallax_text::Stemmer;
@@ -40,6 +42,15 @@ pub struct StoryView {
     /// What the articles share.
     #[serde(flatten)]
     pub comparison: Comparison,
+    /// People, organisations, places and other names, resolved across the
+    /// articles with every variant.
+    pub entities: Vec<EntityRow>,
+    /// Who said what, by speaker; a quote carried by several outlets is
+    /// one quote with all of them.
+    pub quotes: Vec<SpeakerQuotes>,
+    /// The sources claims rest on ("according to ..."), with the outlets
+    /// citing each.
+    pub citations: Vec<CitedSource>,
 }
 
 pub(crate) fn build(
@@ -52,6 +63,37 @@ pub(crate) fn build(
     let arefs: Vec<&Article> = articles.iter().collect();
     let nrefs: Vec<&Analysis> = analyses.iter().collect();
     let comparison = compare(&arefs, &nrefs, idf, stemmer);
+    // Recognition and quote extraction are guarded per article: a bug
+    // triggered by one hostile text leaves that article's annotations
+    // empty instead of failing the whole story.
+    let mentions: Vec<_> = articles
+        .iter()
+        .map(|a| guarded(|| entities::mentions(a)))
+        .collect();
+    let resolutions: Vec<_> = articles
+        .iter()
+        .zip(&mentions)
+        .map(|(a, m)| entities::resolve(a, m))
+        .collect();
+    let entity_rows = entities::story_entities(&arefs, &resolutions);
+    let said: Vec<parallax_quotes::Analysis> = articles
+        .iter()
+        .zip(&mentions)
+        .map(|(a, m)| {
+            let typed: Vec<_> = m.iter().map(|(s, l)| (*s, entities::kind(*l))).collect();
+            let opts = parallax_quotes::Options {
+                mentions: &typed,
+                ..Default::default()
+            };
+            guarded(|| parallax_quotes::extract(&a.text, &opts))
+        })
+        .collect();
+    let srefs: Vec<&parallax_quotes::Analysis> = said.iter().collect();
+    let quotes = {
+        let canonical = entities::canonicaliser(&entity_rows);
+        quotes_by_speaker(&arefs, &srefs, &canonical)
+    };
+    let citations = cited_sources(&arefs, &srefs);
     let articles = articles
         .iter()
         .zip(&analyses)
@@ -71,5 +113,13 @@ pub(crate) fn build(
         summary,
         articles,
         comparison,
+        entities: entity_rows,
+        quotes,
+        citations,
     }
+}
+
+/// Runs `f`, returning the default value if it panics.
+fn guarded<T: Default>(f: impl FnOnce() -> T) -> T {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_default()
 }

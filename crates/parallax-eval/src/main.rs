@@ -7,6 +7,7 @@
 mod attribution;
 mod cluster;
 mod extract;
+mod ner;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -30,6 +31,8 @@ enum Command {
     Attribution(attribution::AttributionArgs),
     /// Main-text extraction from HTML pages: the benchmark's body P/R/F1, pages/s, metadata coverage.
     Extract(extract::ExtractArgs),
+    /// Named entities on a CoNLL file (conlleval P/R/F1 per type, tokens/s), or `ner train` to rebuild the model.
+    Ner(ner::NerArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Command::Cluster(a) => cluster::run(a),
         Command::Attribution(a) => attribution::run(a),
         Command::Extract(a) => extract::run(a),
+        Command::Ner(a) => ner::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

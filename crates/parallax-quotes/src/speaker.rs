@@ -259,7 +259,8 @@ fn name_near(doc: &Doc, h: usize) -> Option<(usize, String)> {
                 e += 1;
             }
             if e > s {
-                let d = if s > h { s - h } else { h - e };
+                // Distance from h to the run; 0 when the run covers h.
+                let d = if s > h { s - h } else { h.saturating_sub(e) };
                 let t = &doc.text[doc.toks[s].span.start..doc.toks[e].span.end];
                 cands.push((
                     d,
