@@ -32,7 +32,27 @@ pub struct Analysis {
     pub shingles: Vec<u64>,
     /// Number of word tokens in the body.
     pub words: usize,
+    /// Stemmed content terms of the title, standfirst and first
+    /// [`LEAD_SENTENCES`] body sentences (title words count more), sorted by
+    /// term.
+    #[serde(default)]
+    pub lead: Vec<(String, f32)>,
+    /// Numbers mentioned (title and body, not years), normalised (`1,200`
+    /// -> `1200`), with counts, sorted.
+    #[serde(default)]
+    pub numbers: Vec<(String, u32)>,
+    /// Dates mentioned (title and body) as keys with counts, sorted: `y2013`
+    /// (a year), `m5y2013` (a month of a year), `m5d3` (a day of a month),
+    /// `wd3` (a weekday, Wednesday).
+    #[serde(default)]
+    pub dates: Vec<(String, u32)>,
+    /// Hash of the body's lower-cased words: equal for exact copies.
+    #[serde(default)]
+    pub fingerprint: u64,
 }
+
+/// Body sentences that count as the lead.
+pub const LEAD_SENTENCES: usize = 2;
 
 /// Analyses one article.
 pub fn analyse(article: &Article, stemmer: &Stemmer) -> Analysis {
@@ -41,25 +61,36 @@ pub fn analyse(article: &Article, stemmer: &Stemmer) -> Analysis {
         cache: std::cell::RefCell::new(FxHashMap::default()),
     };
     let mut terms: FxHashMap<String, f32> = FxHashMap::default();
+    let mut lead: FxHashMap<String, f32> = FxHashMap::default();
+    let mut numbers: FxHashMap<String, u32> = FxHashMap::default();
+    let mut dates: FxHashMap<String, u32> = FxHashMap::default();
     if let Some(title) = &article.title {
         // A provisional title is the first sentence: don't count it twice.
         if article.title_source != parallax_core::TitleSource::FirstSentence {
             add_terms(title, TITLE_WEIGHT, stemmer, &mut terms);
+            add_terms(title, TITLE_WEIGHT, stemmer, &mut lead);
+            add_numbers_and_dates(title, &tokenize(title), &mut numbers, &mut dates);
         }
     }
     if let Some(sf) = &article.standfirst {
         add_terms(sf, 1.0, stemmer, &mut terms);
+        add_terms(sf, 1.0, stemmer, &mut lead);
     }
     let mut lower_words = Vec::new();
     let mut names: FxHashMap<String, u32> = FxHashMap::default();
     let mut initial: Vec<String> = Vec::new();
-    for sentence in article.sentence_texts() {
+    for (i, sentence) in article.sentence_texts().enumerate() {
         add_terms(sentence, 1.0, stemmer, &mut terms);
-        for t in tokenize(sentence) {
+        if i < LEAD_SENTENCES {
+            add_terms(sentence, 1.0, stemmer, &mut lead);
+        }
+        let tokens = tokenize(sentence);
+        for t in &tokens {
             if t.is_word() {
                 lower_words.push(t.text(sentence).to_lowercase());
             }
         }
+        add_numbers_and_dates(sentence, &tokens, &mut numbers, &mut dates);
         for (name, at_start) in capitalised_phrases_at(sentence) {
             if at_start && !name.contains(' ') {
                 // "Divers searched..." : a capital only because it starts
@@ -79,28 +110,236 @@ pub fn analyse(article: &Article, stemmer: &Stemmer) -> Analysis {
     terms.sort_by(|a, b| a.0.cmp(&b.0));
     let mut names: Vec<(String, u32)> = names.into_iter().collect();
     names.sort();
+    let fingerprint = xxhash_rust::xxh3::xxh3_64(lower_words.join(" ").as_bytes());
     Analysis {
         terms,
         names,
         shingles: parallax_text::shingles(&lower_words, 4),
         words: lower_words.len(),
+        lead: sorted(lead),
+        numbers: sorted(numbers),
+        dates: sorted(dates),
+        fingerprint,
     }
+}
+
+fn sorted<V>(m: FxHashMap<String, V>) -> Vec<(String, V)> {
+    let mut v: Vec<(String, V)> = m.into_iter().collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// The weighted stemmed terms of a title alone (for choosing a story's
+/// headline), weighted like the title in [`Analysis::lead`].
+pub fn title_terms(title: &str, stemmer: &Stemmer) -> Vec<(String, f32)> {
+    let stemmer = &CachedStemmer {
+        inner: stemmer,
+        cache: std::cell::RefCell::new(FxHashMap::default()),
+    };
+    let mut terms = FxHashMap::default();
+    add_terms(title, TITLE_WEIGHT, stemmer, &mut terms);
+    sorted(terms)
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn month(word: &str) -> Option<usize> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    // "May" is too ambiguous in lower case; month names must be capitalised.
+    if !word.starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| *m == w || (w.len() <= 4 && m.starts_with(&w)))
+        .map(|i| i + 1)
+}
+
+fn year(n: &str) -> Option<u32> {
+    let y: u32 = n.parse().ok()?;
+    (n.len() == 4 && (1900..=2099).contains(&y)).then_some(y)
+}
+
+/// Numbers and dates of a tokenised text.
+fn add_numbers_and_dates(
+    text: &str,
+    tokens: &[parallax_text::tokens::Token],
+    numbers: &mut FxHashMap<String, u32>,
+    dates: &mut FxHashMap<String, u32>,
+) {
+    let words: Vec<(&str, TokenKind)> = tokens
+        .iter()
+        .filter(|t| t.kind != TokenKind::Punct)
+        .map(|t| (t.text(text), t.kind))
+        .collect();
+    let mut used_as_day = vec![false; words.len()];
+    for (i, &(w, kind)) in words.iter().enumerate() {
+        if kind == TokenKind::Word {
+            if let Some(d) = WEEKDAYS.iter().position(|d| *d == w) {
+                *dates.entry(format!("wd{}", d + 1)).or_default() += 1;
+                continue;
+            }
+            let Some(m) = month(w) else { continue };
+            let next = words.get(i + 1).filter(|x| x.1 == TokenKind::Number);
+            let Some(&(n, _)) = next else { continue };
+            if let Some(y) = year(n) {
+                *dates.entry(format!("m{m}y{y}")).or_default() += 1;
+            } else if let Ok(d) = n
+                .trim_end_matches(|c: char| !c.is_ascii_digit())
+                .parse::<u32>()
+            {
+                if (1..=31).contains(&d) {
+                    used_as_day[i + 1] = true;
+                    *dates.entry(format!("m{m}d{d}")).or_default() += 1;
+                    if let Some(y) = words.get(i + 2).and_then(|x| year(x.0)) {
+                        *dates.entry(format!("m{m}y{y}")).or_default() += 1;
+                    }
+                }
+            }
+        } else if let Some(y) = year(w) {
+            *dates.entry(format!("y{y}")).or_default() += 1;
+        } else if !used_as_day[i] {
+            let n: String = w.chars().filter(|&c| c != ',').collect();
+            let n = n.trim_start_matches('0');
+            if !n.is_empty() {
+                *numbers.entry(n.to_string()).or_default() += 1;
+            }
+        }
+    }
+}
+
+/// Honorifics and roles dropped from the front of a name.
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sir",
+    "president",
+    "prime",
+    "minister",
+    "gov",
+    "governor",
+    "sen",
+    "senator",
+    "rep",
+    "judge",
+    "justice",
+    "officer",
+    "sheriff",
+    "chief",
+    "king",
+    "queen",
+    "prince",
+    "general",
+    "gen",
+    "lt",
+    "col",
+    "capt",
+    "sgt",
+    "det",
+    "pope",
+    "actor",
+    "actress",
+    "singer",
+    "star",
+    "coach",
+    "secretary",
+    "mayor",
+];
+
+/// Normalised keys of capitalised names, for matching name variants: the
+/// lower-cased phrase without leading titles ("President Barack Obama" ->
+/// "barack obama"), and each of its words ("barack", "obama"), so "Obama"
+/// matches "Barack Obama". Counts are kept.
+pub fn name_keys(names: &[(String, u32)]) -> Vec<(String, f32)> {
+    let mut out: FxHashMap<String, f32> = FxHashMap::default();
+    for (name, count) in names {
+        let lower = name.to_lowercase().replace(['.', '’', '\''], "");
+        let mut words: Vec<&str> = lower
+            .split_whitespace()
+            .filter(|w| !CONNECTORS.contains(w))
+            .collect();
+        while words.len() > 1 && TITLES.contains(&words[0]) {
+            words.remove(0);
+        }
+        if words.is_empty() {
+            continue;
+        }
+        let c = *count as f32;
+        if words.len() > 1 {
+            *out.entry(words.join(" ")).or_default() += c;
+        }
+        for w in &words {
+            if w.chars().count() > 1 {
+                *out.entry((*w).to_string()).or_default() += c;
+            }
+        }
+    }
+    sorted(out)
 }
 
 /// A stemmer with a per-article cache: words repeat within an article.
 struct CachedStemmer<'s> {
     inner: &'s Stemmer,
+    // Kept for the call sites' shape; the cache itself is per thread and
+    // shared across articles (see `STEMS`).
+    #[allow(dead_code)]
     cache: std::cell::RefCell<FxHashMap<String, String>>,
 }
 
+/// Most words a thread's stem cache holds before it is emptied.
+const STEM_CACHE_WORDS: usize = 200_000;
+
+thread_local! {
+    /// Stems of lower-cased words, shared by the articles a thread analyses
+    /// (stemming is pure, so this changes no result; it is bounded).
+    static STEMS: std::cell::RefCell<FxHashMap<String, String>> = std::cell::RefCell::new(FxHashMap::default());
+}
+
 impl CachedStemmer<'_> {
-    fn stem(&self, lower: &str) -> String {
-        if let Some(s) = self.cache.borrow().get(lower) {
-            return s.clone();
-        }
-        let s = self.inner.stem(lower).into_owned();
-        self.cache.borrow_mut().insert(lower.to_string(), s.clone());
-        s
+    /// Calls `f` with the stem of `lower`, computing it at most once per
+    /// word per thread.
+    fn with_stem<R>(&self, lower: &str, f: impl FnOnce(&str) -> R) -> R {
+        STEMS.with(|cell| {
+            let mut cache = cell.borrow_mut();
+            if let Some(s) = cache.get(lower) {
+                return f(s);
+            }
+            if cache.len() >= STEM_CACHE_WORDS {
+                cache.clear();
+            }
+            let s = self.inner.stem(lower).into_owned();
+            let r = f(&s);
+            cache.insert(lower.to_string(), s);
+            r
+        })
     }
 }
 
@@ -110,20 +349,29 @@ fn add_terms(
     stemmer: &CachedStemmer<'_>,
     out: &mut FxHashMap<String, f32>,
 ) {
+    let mut buf = String::new();
     for t in tokenize(text) {
         if t.kind != TokenKind::Word {
             continue;
         }
-        let lower = t.text(text).to_lowercase();
-        let lower = lower
-            .trim_end_matches(['\'', '’'])
-            .trim_end_matches("'s")
-            .trim_end_matches("’s");
-        if lower.chars().count() < 2 || is_stopword(lower) {
+        buf.clear();
+        for c in t.text(text).chars() {
+            buf.extend(c.to_lowercase());
+        }
+        let lower = strip_possessive(buf.trim_end_matches(['\'', '’']));
+        if lower.len() < 2
+            || (lower.len() == 2 && !lower.is_ascii())
+            || lower.chars().count() < 2
+            || is_stopword(lower)
+        {
             continue;
         }
-        let stem = stemmer.stem(lower);
-        *out.entry(stem).or_default() += weight;
+        stemmer.with_stem(lower, |stem| match out.get_mut(stem) {
+            Some(v) => *v += weight,
+            None => {
+                out.insert(stem.to_string(), weight);
+            }
+        });
     }
 }
 
@@ -303,6 +551,13 @@ pub fn capitalised_phrases_at(sentence: &str) -> Vec<(String, bool)> {
     }
     flush(&mut run, run_start, &mut out);
     out
+}
+
+/// A word without a final possessive `'s` / `’s`.
+fn strip_possessive(w: &str) -> &str {
+    w.strip_suffix("'s")
+        .or_else(|| w.strip_suffix("’s"))
+        .unwrap_or(w)
 }
 
 #[cfg(test)]

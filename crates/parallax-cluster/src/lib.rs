@@ -1,12 +1,20 @@
 //! Online story clustering, one pass in arrival order.
 //!
-//! Each article is a TF-IDF vector (sub-linear term frequency, smoothed
-//! IDF from the document frequencies seen so far), L2-normalised. Each story
-//! keeps the sum of its members' vectors (the centroid up to scale) and the
-//! exact norm of that sum, updated incrementally. A new article is compared
-//! by cosine only with the stories an inverted index proposes (stories that
-//! share one of its top terms), never with all stories; it joins the best
-//! one when the cosine reaches the threshold, else it founds a new story.
+//! An article arrives as a [`Doc`]: several bags of weighted keys (body
+//! terms, title/lead terms, normalised names, numbers, dates) and an optional
+//! publication time. Each bag is a TF-IDF vector in its own space (sub-linear
+//! term frequency, smoothed IDF from the document frequencies seen so far),
+//! L2-normalised. Each story keeps, per space, the sum of its members'
+//! vectors (the centroid up to scale) and the exact norm of that sum, updated
+//! incrementally, plus the time span of its members.
+//!
+//! A new article is compared only with the stories an inverted index
+//! proposes (stories that share one of its heaviest body terms), never with
+//! all stories. For each candidate, [`Features`] are computed (the cosine in
+//! every space, a date conflict, the story's size, the time gap) and a
+//! logistic model ([`model`], learned on ECB+ odd topics) turns them into a
+//! join probability. The article joins the most probable story when that
+//! probability reaches the threshold, else it founds a new story.
 //!
 //! Invariants:
 //! - deterministic: the same articles in the same order give the same
@@ -16,13 +24,123 @@
 //! - replayable: [`Clusterer::replay`] rebuilds exactly the state an
 //!   uninterrupted run would have, from the stored assignments.
 
+pub mod dedup;
+pub mod learn;
+pub mod model;
+
 use rustc_hash::FxHashMap;
+
+/// Number of key spaces of a [`Doc`].
+pub const SPACES: usize = 5;
+const BODY: usize = 0;
+const LEAD: usize = 1;
+const NAMES: usize = 2;
+const NUMBERS: usize = 3;
+const DATES: usize = 4;
+
+/// Number of pair features (including the bias).
+pub const NF: usize = 14;
+
+/// Names of the pair features, in model order.
+pub const FEATURE_NAMES: [&str; NF] = [
+    "bias",
+    "cos_body",
+    "cos_lead",
+    "cos_names",
+    "cos_numbers",
+    "cos_dates",
+    "date_conflict",
+    "log_size",
+    "log_gap_days",
+    "body_x_names",
+    "body_x_dates",
+    "novel_body",
+    "novel_names",
+    "novel_numbers",
+];
+
+/// Index of the time-gap feature: never observed in ECB+ (no publication
+/// times), so its weight is a prior, not fitted, and the feature is 0 (neutral)
+/// whenever a time is unknown.
+pub const GAP_FEATURE: usize = 8;
+
+/// The prior weight of `log_gap_days` (a story a week older than the article
+/// loses about 2 in log-odds). Not learned: ECB+ has no times.
+pub const GAP_WEIGHT: f32 = -1.0;
+
+/// What the clusterer sees of one article.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Doc {
+    /// Weighted body terms (title words counted more).
+    pub terms: Vec<(String, f32)>,
+    /// Weighted terms of the title and lead.
+    pub lead: Vec<(String, f32)>,
+    /// Normalised name keys.
+    pub names: Vec<(String, f32)>,
+    /// Numbers mentioned (not years).
+    pub numbers: Vec<(String, f32)>,
+    /// Dates mentioned: years, months of years, days of months.
+    pub dates: Vec<(String, f32)>,
+    /// Publication time, seconds since the epoch, when known.
+    pub time: Option<i64>,
+}
+
+impl Doc {
+    /// A document of body terms only.
+    pub fn from_terms(terms: Vec<(String, f32)>) -> Doc {
+        Doc {
+            terms,
+            ..Default::default()
+        }
+    }
+
+    fn space(&self, k: usize) -> &[(String, f32)] {
+        match k {
+            BODY => &self.terms,
+            LEAD => &self.lead,
+            NAMES => &self.names,
+            NUMBERS => &self.numbers,
+            _ => &self.dates,
+        }
+    }
+}
+
+/// The join model: weights of the pair features and the probability
+/// threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Model {
+    /// Weights, in the order of [`FEATURE_NAMES`].
+    pub weights: [f32; NF],
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        let mut weights = model::WEIGHTS;
+        weights[GAP_FEATURE] = GAP_WEIGHT;
+        Model { weights }
+    }
+}
+
+impl Model {
+    /// Join probability of the features.
+    pub fn probability(&self, f: &Features) -> f32 {
+        let z: f32 = self
+            .weights
+            .iter()
+            .zip(f.0.iter())
+            .map(|(w, x)| w * x)
+            .sum();
+        1.0 / (1.0 + (-z).exp())
+    }
+}
 
 /// Tuning of the clusterer.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Config {
-    /// Cosine similarity at or above which an article joins a story.
+    /// Join probability at or above which an article joins a story.
     pub threshold: f32,
+    /// The join model.
+    pub model: Model,
     /// How many of an article's heaviest terms query the inverted index and
     /// index the story it joins.
     pub index_terms: usize,
@@ -36,6 +154,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             threshold: DEFAULT_THRESHOLD,
+            model: Model::default(),
             index_terms: 16,
             max_candidates: 64,
             max_postings: 4096,
@@ -43,9 +162,13 @@ impl Default for Config {
     }
 }
 
-/// The cosine threshold calibrated on ECB+ dev (odd topics; see
-/// ARCHITECTURE.md and `parallax-eval cluster --sweep`).
-pub const DEFAULT_THRESHOLD: f32 = 0.26;
+/// The join probability threshold calibrated on ECB+ dev (odd topics; see
+/// ARCHITECTURE.md and `parallax-eval cluster --fit`).
+pub const DEFAULT_THRESHOLD: f32 = model::THRESHOLD;
+
+/// Pair features of an article and a candidate story.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Features(pub [f32; NF]);
 
 /// The decision taken for one article.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,24 +177,33 @@ pub struct Assignment {
     pub story: usize,
     /// True when the article founded the story.
     pub founded: bool,
-    /// Cosine with the chosen story before joining (0 when founded).
+    /// Join probability of the chosen story (0 when founded).
     pub score: f32,
 }
 
+#[derive(Default)]
+struct Space {
+    vocab: FxHashMap<String, u32>,
+    df: Vec<u32>,
+}
+
 struct Story {
-    /// Sum of member vectors: term id -> weight.
-    sum: FxHashMap<u32, f32>,
-    /// Squared L2 norm of `sum`.
-    norm2: f32,
+    /// Per space, sum of member vectors: key id -> weight.
+    sum: [FxHashMap<u32, f32>; SPACES],
+    /// Per space, squared L2 norm of `sum`.
+    norm2: [f32; SPACES],
     /// Members so far.
     size: u32,
+    /// Earliest and latest known publication time of its members.
+    span: Option<(i64, i64)>,
 }
+
+type Vectors = [Vec<(u32, f32)>; SPACES];
 
 /// The online clusterer's state.
 pub struct Clusterer {
     config: Config,
-    vocab: FxHashMap<String, u32>,
-    df: Vec<u32>,
+    spaces: [Space; SPACES],
     docs: u32,
     stories: Vec<Story>,
     postings: FxHashMap<u32, Vec<u32>>,
@@ -82,8 +214,7 @@ impl Clusterer {
     pub fn new(config: Config) -> Self {
         Clusterer {
             config,
-            vocab: FxHashMap::default(),
-            df: Vec::new(),
+            spaces: Default::default(),
             docs: 0,
             stories: Vec::new(),
             postings: FxHashMap::default(),
@@ -105,14 +236,13 @@ impl Clusterer {
         &self.config
     }
 
-    /// Assigns an article, given its weighted terms, to a story and updates
-    /// the state.
-    pub fn add(&mut self, terms: &[(String, f32)]) -> Assignment {
-        let vector = self.observe(terms);
-        let best = self.best_story(&vector);
+    /// Assigns an article to a story and updates the state.
+    pub fn add(&mut self, doc: &Doc) -> Assignment {
+        let vectors = self.observe(doc);
+        let best = self.best_story(&vectors, doc.time);
         match best {
             Some((story, score)) if score >= self.config.threshold => {
-                self.join(story, &vector);
+                self.join(story, &vectors, doc.time);
                 Assignment {
                     story,
                     founded: false,
@@ -120,7 +250,7 @@ impl Clusterer {
                 }
             }
             _ => {
-                let story = self.found(&vector);
+                let story = self.found(&vectors, doc.time);
                 Assignment {
                     story,
                     founded: true,
@@ -130,52 +260,100 @@ impl Clusterer {
         }
     }
 
+    /// Adds an article to a story chosen by the caller (a copy goes with
+    /// its original): the state ends as after [`Clusterer::replay`].
+    pub fn add_to(&mut self, doc: &Doc, story: usize) -> Assignment {
+        let vectors = self.observe(doc);
+        if story < self.stories.len() {
+            let f = self.features(&vectors, doc.time, story);
+            let score = self.config.model.probability(&f);
+            self.join(story, &vectors, doc.time);
+            Assignment {
+                story,
+                founded: false,
+                score,
+            }
+        } else {
+            Assignment {
+                story: self.found(&vectors, doc.time),
+                founded: true,
+                score: 0.0,
+            }
+        }
+    }
+
     /// Scores an article against the current stories without changing any
-    /// state: the best candidate story and its cosine.
-    pub fn peek(&self, terms: &[(String, f32)]) -> Option<(usize, f32)> {
-        let ids: Vec<(u32, f32)> = terms
-            .iter()
-            .filter_map(|(t, w)| self.vocab.get(t).map(|&id| (id, *w)))
-            .collect();
-        let vector = self.weigh(&ids, self.docs + 1);
-        self.best_story(&vector)
+    /// state: the best candidate story and its join probability.
+    pub fn peek(&self, doc: &Doc) -> Option<(usize, f32)> {
+        let vectors: Vectors = std::array::from_fn(|k| {
+            let ids: Vec<(u32, f32)> = doc
+                .space(k)
+                .iter()
+                .filter_map(|(t, w)| self.spaces[k].vocab.get(t).map(|&id| (id, *w)))
+                .collect();
+            self.weigh(k, &ids, self.docs + 1)
+        });
+        self.best_story(&vectors, doc.time)
     }
 
     /// Replays an article whose story is already known (from the store):
     /// the state ends exactly as after the original [`Clusterer::add`].
     /// `story` must be an existing story index or the next new one.
-    pub fn replay(&mut self, terms: &[(String, f32)], story: usize) {
-        let vector = self.observe(terms);
+    pub fn replay(&mut self, doc: &Doc, story: usize) {
+        self.add_to(doc, story);
+    }
+
+    /// For learning: the features of every candidate story the index
+    /// proposes for `doc` (exactly as [`Clusterer::add`] would see them),
+    /// then replays `doc` into `story`.
+    pub fn candidates_then_replay(&mut self, doc: &Doc, story: usize) -> Vec<(usize, Features)> {
+        let vectors = self.observe(doc);
+        let out = self
+            .candidates(&vectors)
+            .into_iter()
+            .map(|s| (s, self.features(&vectors, doc.time, s)))
+            .collect();
         if story < self.stories.len() {
-            self.join(story, &vector);
+            self.join(story, &vectors, doc.time);
         } else {
-            self.found(&vector);
+            self.found(&vectors, doc.time);
         }
+        out
     }
 
-    /// Interns terms, updates document frequencies, and returns the
-    /// article's normalised TF-IDF vector sorted by weight (heaviest first).
-    fn observe(&mut self, terms: &[(String, f32)]) -> Vec<(u32, f32)> {
+    /// Interns keys, updates document frequencies, and returns the
+    /// article's normalised TF-IDF vectors sorted by weight (heaviest first).
+    fn observe(&mut self, doc: &Doc) -> Vectors {
         self.docs += 1;
-        let mut ids = Vec::with_capacity(terms.len());
-        for (t, w) in terms {
-            let next = self.vocab.len() as u32;
-            let id = *self.vocab.entry(t.clone()).or_insert(next);
-            if id as usize == self.df.len() {
-                self.df.push(0);
+        let docs = self.docs;
+        std::array::from_fn(|k| {
+            let space = &mut self.spaces[k];
+            let terms = doc.space(k);
+            let mut ids = Vec::with_capacity(terms.len());
+            for (t, w) in terms {
+                let id = match space.vocab.get(t) {
+                    Some(&id) => id,
+                    None => {
+                        let id = space.vocab.len() as u32;
+                        space.vocab.insert(t.clone(), id);
+                        space.df.push(0);
+                        id
+                    }
+                };
+                space.df[id as usize] += 1;
+                ids.push((id, *w));
             }
-            self.df[id as usize] += 1;
-            ids.push((id, *w));
-        }
-        self.weigh(&ids, self.docs)
+            self.weigh(k, &ids, docs)
+        })
     }
 
-    fn weigh(&self, ids: &[(u32, f32)], docs: u32) -> Vec<(u32, f32)> {
+    fn weigh(&self, k: usize, ids: &[(u32, f32)], docs: u32) -> Vec<(u32, f32)> {
         let n = docs as f32;
+        let df = &self.spaces[k].df;
         let mut v: Vec<(u32, f32)> = ids
             .iter()
             .map(|&(id, tf)| {
-                let df = self.df.get(id as usize).copied().unwrap_or(0) as f32;
+                let df = df.get(id as usize).copied().unwrap_or(0) as f32;
                 let idf = ((n + 1.0) / (df + 1.0)).ln() + 1.0;
                 (id, (1.0 + tf.max(1e-6).ln().max(0.0)) * idf)
             })
@@ -190,9 +368,11 @@ impl Clusterer {
         v
     }
 
-    fn best_story(&self, vector: &[(u32, f32)]) -> Option<(usize, f32)> {
+    /// Candidate stories: those sharing the most heavy body terms, then the
+    /// most recent.
+    fn candidates(&self, vectors: &Vectors) -> Vec<usize> {
         let mut hits: FxHashMap<u32, u32> = FxHashMap::default();
-        for (id, _) in vector.iter().take(self.config.index_terms) {
+        for (id, _) in vectors[BODY].iter().take(self.config.index_terms) {
             if let Some(list) = self.postings.get(id) {
                 for &s in list {
                     *hits.entry(s).or_default() += 1;
@@ -200,58 +380,88 @@ impl Clusterer {
             }
         }
         let mut candidates: Vec<(u32, u32)> = hits.into_iter().collect();
-        // Most shared terms first, then the most recent story.
         candidates.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
         candidates.truncate(self.config.max_candidates);
+        candidates.into_iter().map(|(s, _)| s as usize).collect()
+    }
+
+    fn best_story(&self, vectors: &Vectors, time: Option<i64>) -> Option<(usize, f32)> {
         let mut best: Option<(usize, f32)> = None;
-        for (s, _) in candidates {
-            let score = self.cosine(s as usize, vector);
+        for s in self.candidates(vectors) {
+            let f = self.features(vectors, time, s);
+            let score = self.config.model.probability(&f);
             let better = match best {
                 None => true,
-                Some((bs, bscore)) => score > bscore || (score == bscore && (s as usize) < bs),
+                Some((bs, bscore)) => score > bscore || (score == bscore && s < bs),
             };
             if better {
-                best = Some((s as usize, score));
+                best = Some((s, score));
             }
         }
         best
     }
 
-    fn cosine(&self, story: usize, vector: &[(u32, f32)]) -> f32 {
+    /// The pair features of an article (its vectors) and a story.
+    fn features(&self, vectors: &Vectors, time: Option<i64>, story: usize) -> Features {
         let s = &self.stories[story];
-        if s.norm2 <= 0.0 {
-            return 0.0;
+        let mut f = [0.0f32; NF];
+        f[0] = 1.0;
+        let mut novelty = [0.0f32; SPACES];
+        for k in 0..SPACES {
+            (f[1 + k], novelty[k]) = cosine_and_novelty(s, k, &vectors[k]);
         }
-        let dot: f32 = vector
-            .iter()
-            .map(|(id, w)| w * s.sum.get(id).copied().unwrap_or(0.0))
-            .sum();
-        dot / s.norm2.sqrt()
+        if !vectors[DATES].is_empty() && s.norm2[DATES] > 0.0 && f[1 + DATES] == 0.0 {
+            f[6] = 1.0;
+        }
+        f[7] = (1.0 + s.size as f32).ln();
+        f[9] = f[1] * f[1 + NAMES];
+        f[10] = f[1] * f[1 + DATES];
+        f[11] = novelty[BODY];
+        f[12] = novelty[NAMES];
+        f[13] = novelty[NUMBERS];
+        if let (Some(t), Some((lo, hi))) = (time, s.span) {
+            let gap = if t < lo {
+                lo - t
+            } else if t > hi {
+                t - hi
+            } else {
+                0
+            };
+            f[GAP_FEATURE] = (1.0 + gap as f32 / 86_400.0).ln();
+        }
+        Features(f)
     }
 
-    fn join(&mut self, story: usize, vector: &[(u32, f32)]) {
+    fn join(&mut self, story: usize, vectors: &Vectors, time: Option<i64>) {
         let s = &mut self.stories[story];
-        let mut dot = 0.0;
-        let mut self2 = 0.0;
-        for &(id, w) in vector {
-            let e = s.sum.entry(id).or_insert(0.0);
-            dot += *e * w;
-            self2 += w * w;
-            *e += w;
+        for (k, vector) in vectors.iter().enumerate() {
+            let sum = &mut s.sum[k];
+            let mut dot = 0.0;
+            let mut self2 = 0.0;
+            for &(id, w) in vector {
+                let e = sum.entry(id).or_insert(0.0);
+                dot += *e * w;
+                self2 += w * w;
+                *e += w;
+            }
+            s.norm2[k] += 2.0 * dot + self2;
         }
-        s.norm2 += 2.0 * dot + self2;
         s.size += 1;
-        self.index(story as u32, vector);
+        if let Some(t) = time {
+            s.span = Some(s.span.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
+        }
+        self.index(story as u32, &vectors[BODY]);
     }
 
-    fn found(&mut self, vector: &[(u32, f32)]) -> usize {
+    fn found(&mut self, vectors: &Vectors, time: Option<i64>) -> usize {
         let story = self.stories.len();
         self.stories.push(Story {
-            sum: vector.iter().copied().collect(),
-            norm2: vector.iter().map(|(_, w)| w * w).sum(),
+            sum: std::array::from_fn(|k| vectors[k].iter().copied().collect()),
+            norm2: std::array::from_fn(|k| vectors[k].iter().map(|(_, w)| w * w).sum()),
             size: 1,
+            span: time.map(|t| (t, t)),
         });
-        self.index(story as u32, vector);
+        self.index(story as u32, &vectors[BODY]);
         story
     }
 
@@ -269,16 +479,31 @@ impl Clusterer {
         }
     }
 
-    /// The inverse document frequency of a term in the articles seen so
-    /// far (smoothed; an unseen term gets the highest value).
+    /// The inverse document frequency of a body term in the articles seen
+    /// so far (smoothed; an unseen term gets the highest value).
     pub fn idf(&self, term: &str) -> f32 {
-        let df = self
+        let space = &self.spaces[BODY];
+        let df = space
             .vocab
             .get(term)
-            .and_then(|&id| self.df.get(id as usize))
+            .and_then(|&id| space.df.get(id as usize))
             .copied()
             .unwrap_or(0) as f32;
         ((self.docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
+    }
+
+    /// Cosine of a set of lead terms (a title) with a story's lead centroid,
+    /// with the current IDF: how central a title is to the story.
+    pub fn lead_similarity(&self, story: usize, terms: &[(String, f32)]) -> f32 {
+        let Some(s) = self.stories.get(story) else {
+            return 0.0;
+        };
+        let ids: Vec<(u32, f32)> = terms
+            .iter()
+            .filter_map(|(t, w)| self.spaces[LEAD].vocab.get(t).map(|&id| (id, *w)))
+            .collect();
+        let v = self.weigh(LEAD, &ids, self.docs);
+        cosine(s, LEAD, &v)
     }
 
     /// Members of a story so far.
@@ -287,24 +512,64 @@ impl Clusterer {
     }
 }
 
+/// The cosine of an article's vector with a story's centroid in one space,
+/// and the share of the vector's energy on keys the story has never seen
+/// (its new names, numbers or terms), in one pass.
+fn cosine_and_novelty(s: &Story, k: usize, vector: &[(u32, f32)]) -> (f32, f32) {
+    let sum = &s.sum[k];
+    let (mut dot, mut new) = (0.0f32, 0.0f32);
+    for (id, w) in vector {
+        match sum.get(id) {
+            Some(x) => dot += w * x,
+            None => new += w * w,
+        }
+    }
+    let cos = if s.norm2[k] > 0.0 {
+        (dot / s.norm2[k].sqrt()).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (cos, new.min(1.0))
+}
+
+fn cosine(s: &Story, k: usize, vector: &[(u32, f32)]) -> f32 {
+    if s.norm2[k] <= 0.0 || vector.is_empty() {
+        return 0.0;
+    }
+    let sum = &s.sum[k];
+    let dot: f32 = vector
+        .iter()
+        .map(|(id, w)| w * sum.get(id).copied().unwrap_or(0.0))
+        .sum();
+    (dot / s.norm2[k].sqrt()).clamp(0.0, 1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn terms(s: &str) -> Vec<(String, f32)> {
+    fn doc(s: &str) -> Doc {
         let mut m: std::collections::BTreeMap<String, f32> = Default::default();
         for w in s.split_whitespace() {
             *m.entry(w.to_string()).or_default() += 1.0;
         }
-        m.into_iter().collect()
+        Doc::from_terms(m.into_iter().collect())
+    }
+
+    fn cosine_only() -> Config {
+        let mut weights = [0.0; NF];
+        weights[0] = -3.0;
+        weights[1] = 10.0;
+        Config {
+            model: Model { weights },
+            threshold: 0.5,
+            ..Default::default()
+        }
     }
 
     fn run(docs: &[&str]) -> Vec<usize> {
-        let mut c = Clusterer::new(Config {
-            threshold: 0.3,
-            ..Default::default()
-        });
-        docs.iter().map(|d| c.add(&terms(d)).story).collect()
+        let mut c = Clusterer::new(cosine_only());
+        docs.iter().map(|d| c.add(&doc(d)).story).collect()
     }
 
     const DOCS: &[&str] = &[
@@ -327,27 +592,31 @@ mod tests {
 
     #[test]
     fn replay_rebuilds_the_same_state() {
-        let mut a = Clusterer::new(Config {
-            threshold: 0.3,
-            ..Default::default()
-        });
-        let stories: Vec<usize> = DOCS[..4].iter().map(|d| a.add(&terms(d)).story).collect();
-        let mut b = Clusterer::new(Config {
-            threshold: 0.3,
-            ..Default::default()
-        });
+        let mut a = Clusterer::new(cosine_only());
+        let stories: Vec<usize> = DOCS[..4].iter().map(|d| a.add(&doc(d)).story).collect();
+        let mut b = Clusterer::new(cosine_only());
         for (d, s) in DOCS[..4].iter().zip(&stories) {
-            b.replay(&terms(d), *s);
+            b.replay(&doc(d), *s);
         }
-        assert_eq!(a.add(&terms(DOCS[4])), b.add(&terms(DOCS[4])));
+        assert_eq!(a.add(&doc(DOCS[4])), b.add(&doc(DOCS[4])));
     }
 
     #[test]
     fn peek_changes_nothing() {
         let mut c = Clusterer::new(Config::default());
-        c.add(&terms(DOCS[0]));
+        c.add(&doc(DOCS[0]));
         let before = c.articles();
-        assert!(c.peek(&terms(DOCS[2])).is_some());
+        assert!(c.peek(&doc(DOCS[2])).is_some());
         assert_eq!(c.articles(), before);
+    }
+
+    #[test]
+    fn unknown_time_is_neutral() {
+        let mut c = Clusterer::new(Config::default());
+        let v = c.observe(&doc(DOCS[0]));
+        c.found(&v, None);
+        let v = c.observe(&doc(DOCS[2]));
+        assert_eq!(c.features(&v, Some(1_000_000), 0).0[GAP_FEATURE], 0.0);
+        assert_eq!(c.features(&v, None, 0).0[GAP_FEATURE], 0.0);
     }
 }

@@ -15,12 +15,15 @@ mod view;
 pub use parallax_cluster::{Config as ClusterConfig, DEFAULT_THRESHOLD};
 pub use parallax_store::{StoreError, StoredArticle};
 pub use view::{ArticleRef, StoryView};
+/// The analysis, clustering and text crates, for evaluation and learning.
+pub use {parallax_analyse, parallax_cluster, parallax_text};
 
 use chrono::{DateTime, FixedOffset};
-use parallax_analyse::{analyse, Analysis};
-use parallax_cluster::Clusterer;
+use parallax_analyse::{analyse, title_terms, Analysis};
+use parallax_cluster::dedup::{self, Dedup, DedupConfig};
+use parallax_cluster::{Clusterer, Doc};
 use parallax_core::{Article, ArticleId, StoryId, StorySummary, TitleSource};
-use parallax_store::{NewArticle, Store, StoryRow};
+use parallax_store::{NewArticle, ReplayRow, Store, StoryRow};
 use parallax_text::Stemmer;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeSet;
@@ -49,6 +52,85 @@ pub struct BatchReport {
     pub unchanged: usize,
     /// Stories founded by this batch.
     pub new_stories: usize,
+    /// Copies found in this batch: (copy, its original, estimated
+    /// similarity of their shingles). A copy joins its original's story.
+    pub copies: Vec<(ArticleId, ArticleId, f32)>,
+}
+
+/// Headline candidates kept per story (the first titled members).
+const HEADLINE_CANDIDATES: usize = 32;
+
+/// The clusterer's view of an article: its analysis as weighted keys in
+/// every space, and its publication time.
+pub fn doc_of(article: &Article, analysis: &Analysis) -> Doc {
+    let counts = |v: &[(String, u32)]| v.iter().map(|(k, c)| (k.clone(), *c as f32)).collect();
+    Doc {
+        terms: analysis.terms.clone(),
+        lead: analysis.lead.clone(),
+        names: parallax_analyse::name_keys(&analysis.names),
+        numbers: counts(&analysis.numbers),
+        dates: counts(&analysis.dates),
+        time: article.published.map(|t| t.timestamp()),
+    }
+}
+
+/// The replay data of a doc beyond its body terms, as `space<TAB>key<TAB>weight`
+/// lines (`l` lead, `n` names, `#` numbers, `d` dates), `t<TAB>seconds` and
+/// `r<TAB>1` when the title is a real one.
+fn encode_features(doc: &Doc, real_title: bool) -> String {
+    let mut s = String::new();
+    for (tag, v) in [
+        ('l', &doc.lead),
+        ('n', &doc.names),
+        ('#', &doc.numbers),
+        ('d', &doc.dates),
+    ] {
+        for (k, w) in v {
+            s.push(tag);
+            s.push('\t');
+            s.push_str(k);
+            s.push('\t');
+            s.push_str(&w.to_string());
+            s.push('\n');
+        }
+    }
+    if let Some(t) = doc.time {
+        s.push_str(&format!("t\t{t}\n"));
+    }
+    if real_title {
+        s.push_str("r\t1\n");
+    }
+    s
+}
+
+fn decode_features(terms: Vec<(String, f32)>, s: &str) -> (Doc, bool) {
+    let mut doc = Doc::from_terms(terms);
+    let mut real = false;
+    for line in s.lines() {
+        let mut parts = line.splitn(3, '\t');
+        let (Some(tag), Some(a)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let w = parts.next().and_then(|w| w.parse::<f32>().ok());
+        match (tag, w) {
+            ("l", Some(w)) => doc.lead.push((a.to_string(), w)),
+            ("n", Some(w)) => doc.names.push((a.to_string(), w)),
+            ("#", Some(w)) => doc.numbers.push((a.to_string(), w)),
+            ("d", Some(w)) => doc.dates.push((a.to_string(), w)),
+            ("t", None) => doc.time = a.parse().ok(),
+            ("r", None) => real = true,
+            _ => {}
+        }
+    }
+    (doc, real)
+}
+
+/// A title that may become a story's headline.
+#[derive(Debug, Clone)]
+struct HeadlineCandidate {
+    title: String,
+    terms: Vec<(String, f32)>,
+    real: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -60,9 +142,57 @@ struct StoryAgg {
     outlets: BTreeSet<String>,
     first_seen: Option<DateTime<FixedOffset>>,
     last_seen: Option<DateTime<FixedOffset>>,
+    independent: usize,
+    candidates: Vec<HeadlineCandidate>,
 }
 
 impl StoryAgg {
+    fn new(id: StoryId) -> StoryAgg {
+        StoryAgg {
+            id,
+            headline: String::new(),
+            headline_provisional: true,
+            articles: 0,
+            outlets: BTreeSet::new(),
+            first_seen: None,
+            last_seen: None,
+            independent: 0,
+            candidates: Vec::new(),
+        }
+    }
+
+    fn add_candidate(&mut self, title: Option<&str>, real: bool, stemmer: &Stemmer) {
+        if let Some(t) = title {
+            if self.candidates.len() < HEADLINE_CANDIDATES && !t.trim().is_empty() {
+                self.candidates.push(HeadlineCandidate {
+                    title: t.to_string(),
+                    terms: title_terms(t, stemmer),
+                    real,
+                });
+            }
+        }
+    }
+
+    /// The headline: the most central title (closest to the story's lead
+    /// centroid), real titles before provisional ones; ties to the earliest.
+    fn choose_headline(&mut self, story: usize, clusterer: &Clusterer) {
+        let any_real = self.candidates.iter().any(|c| c.real);
+        let mut best: Option<(usize, f32)> = None;
+        for (i, c) in self.candidates.iter().enumerate() {
+            if any_real && !c.real {
+                continue;
+            }
+            let s = clusterer.lead_similarity(story, &c.terms);
+            if best.is_none_or(|(_, b)| s > b) {
+                best = Some((i, s));
+            }
+        }
+        if let Some((i, _)) = best {
+            self.headline = self.candidates[i].title.clone();
+            self.headline_provisional = !self.candidates[i].real;
+        }
+    }
+
     fn add(&mut self, a: &Article, now: DateTime<FixedOffset>) {
         self.articles += 1;
         if let Some(o) = &a.outlet {
@@ -85,6 +215,7 @@ impl StoryAgg {
             summary: self.summary(),
             story_index: index,
             headline_provisional: self.headline_provisional,
+            independent: self.independent,
         }
     }
 
@@ -107,6 +238,10 @@ pub struct Engine {
     stemmer: Stemmer,
     stories: Vec<StoryAgg>,
     config: ClusterConfig,
+    dedup: Dedup,
+    /// Per article in arrival order (the dedup index's items): its id and
+    /// story index.
+    seen: Vec<(ArticleId, usize)>,
 }
 
 impl Engine {
@@ -127,6 +262,8 @@ impl Engine {
             stemmer: Stemmer::default(),
             stories: Vec::new(),
             config,
+            dedup: Dedup::new(DedupConfig::default()),
+            seen: Vec::new(),
         };
         engine.reload()?;
         Ok(engine)
@@ -135,9 +272,8 @@ impl Engine {
     /// Rebuilds the in-memory state from the store.
     fn reload(&mut self) -> Result<()> {
         self.clusterer = Clusterer::new(self.config);
-        let clusterer = &mut self.clusterer;
-        self.store
-            .for_each_assignment(|terms, idx| clusterer.replay(&terms, idx))?;
+        self.dedup = Dedup::new(DedupConfig::default());
+        self.seen.clear();
         self.stories = self
             .store
             .story_rows()?
@@ -150,8 +286,26 @@ impl Engine {
                 outlets: r.summary.outlets.into_iter().collect(),
                 first_seen: r.summary.first_seen,
                 last_seen: r.summary.last_seen,
+                independent: r.independent,
+                candidates: Vec::new(),
             })
             .collect();
+        let (clusterer, dedup, seen, stories, stemmer) = (
+            &mut self.clusterer,
+            &mut self.dedup,
+            &mut self.seen,
+            &mut self.stories,
+            &self.stemmer,
+        );
+        self.store.for_each_replay(|row: ReplayRow| {
+            let (doc, real) = decode_features(row.terms, &row.features);
+            clusterer.replay(&doc, row.story_index);
+            dedup.add(row.fingerprint, dedup::decode_signature(&row.minhash));
+            seen.push((row.id, row.story_index));
+            if let Some(agg) = stories.get_mut(row.story_index) {
+                agg.add_candidate(row.title.as_deref(), real, stemmer);
+            }
+        })?;
         Ok(())
     }
 
@@ -173,34 +327,57 @@ impl Engine {
         let now = chrono::Utc::now().fixed_offset();
         let mut rows = Vec::with_capacity(fresh.len());
         let mut touched: Vec<usize> = Vec::new();
+        let min_shingles = self.dedup.config().min_shingles;
         for (article, analysis) in fresh.into_iter().zip(analyses) {
-            let assignment = self.clusterer.add(&analysis.terms);
+            let doc = doc_of(&article, &analysis);
+            let signature = dedup::signature(&analysis.shingles, min_shingles);
+            let fingerprint = (analysis.words > 0).then_some(analysis.fingerprint);
+            let copy = self.dedup.add(fingerprint, signature.clone());
+            let assignment = match copy {
+                Some(c) => self.clusterer.add_to(&doc, self.seen[c.original].1),
+                None => self.clusterer.add(&doc),
+            };
             if assignment.founded {
                 debug_assert_eq!(assignment.story, self.stories.len());
-                self.stories.push(StoryAgg {
-                    id: StoryId::founded_by(&article.id),
-                    headline: String::new(),
-                    headline_provisional: true,
-                    articles: 0,
-                    outlets: BTreeSet::new(),
-                    first_seen: None,
-                    last_seen: None,
-                });
+                self.stories
+                    .push(StoryAgg::new(StoryId::founded_by(&article.id)));
                 report.new_stories += 1;
             }
+            let duplicate_of = copy.map(|c| (self.seen[c.original].0.clone(), c.similarity));
+            if let Some((original, sim)) = &duplicate_of {
+                report
+                    .copies
+                    .push((article.id.clone(), original.clone(), *sim));
+            }
+            self.seen.push((article.id.clone(), assignment.story));
+            let real = matches!(
+                article.title_source,
+                TitleSource::Given | TitleSource::FirstLine
+            );
             let agg = &mut self.stories[assignment.story];
             agg.add(&article, now);
+            if copy.is_none() {
+                agg.independent += 1;
+            }
+            agg.add_candidate(article.title.as_deref(), real, &self.stemmer);
             touched.push(assignment.story);
             report.added.push((article.id.clone(), agg.id.clone()));
             rows.push(NewArticle {
                 story: agg.id.clone(),
                 story_index: assignment.story,
-                terms: analysis.terms,
+                features: encode_features(&doc, real),
+                terms: doc.terms,
+                fingerprint,
+                minhash: dedup::encode_signature(&signature),
+                duplicate_of,
                 article,
             });
         }
         touched.sort_unstable();
         touched.dedup();
+        for &i in &touched {
+            self.stories[i].choose_headline(i, &self.clusterer);
+        }
         let story_rows: Vec<StoryRow> = touched.iter().map(|&i| self.stories[i].row(i)).collect();
         if let Err(e) = self.store.write_batch(&rows, &story_rows) {
             self.reload()?;
@@ -286,15 +463,7 @@ pub fn compare_articles(articles: &[Article]) -> StoryView {
     let analyses: Vec<Analysis> = articles.iter().map(|a| analyse(a, &stemmer)).collect();
     let refs: Vec<&Analysis> = analyses.iter().collect();
     let idf = parallax_compare::local_idf(&refs);
-    let mut agg = StoryAgg {
-        id: StoryId("compare".into()),
-        headline: String::new(),
-        headline_provisional: true,
-        articles: 0,
-        outlets: BTreeSet::new(),
-        first_seen: None,
-        last_seen: None,
-    };
+    let mut agg = StoryAgg::new(StoryId("compare".into()));
     let now = chrono::Utc::now().fixed_offset();
     for a in articles {
         agg.add(a, now);
@@ -340,7 +509,31 @@ mod tests {
         assert_eq!(stories.len(), 2);
         let view = e.story(r.added[0].1.as_str()).unwrap().unwrap();
         assert_eq!(view.articles.len(), 2);
-        assert_eq!(view.summary.headline, "Tarno bridge collapses into river");
+        // The most central title of the members, not simply the first.
+        assert!([
+            "Tarno bridge collapses into river",
+            "Divers search river after Tarno bridge collapse"
+        ]
+        .contains(&view.summary.headline.as_str()));
+    }
+
+    #[test]
+    fn a_copy_is_linked_to_its_original_and_joins_its_story() {
+        let text = "The old bridge in Tarno collapsed into the Vell river on Monday. Divers searched for survivors all night. Two people are missing and the mayor asked for calm. Engineers had warned about the bridge for years.";
+        let mut e = Engine::in_memory(ClusterConfig::default()).unwrap();
+        let a = article("Tarno bridge collapses", text, "Velmar Daily");
+        let copy = article(
+            "Bridge collapse in Tarno",
+            &format!("{text} Sign up for our newsletter."),
+            "Wire Copy",
+        );
+        let r = e.ingest_batch(vec![a.clone(), copy.clone()]).unwrap();
+        assert_eq!(r.copies.len(), 1);
+        assert_eq!(r.copies[0].0, copy.id);
+        assert_eq!(r.copies[0].1, a.id);
+        assert_eq!(r.added[0].1, r.added[1].1);
+        let stored = e.find_articles(copy.id.as_str()).unwrap();
+        assert_eq!(stored[0].duplicate_of.as_ref().unwrap().0, a.id);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod attribution;
 mod cluster;
+mod dedup;
 mod extract;
 mod ner;
 
@@ -33,6 +34,8 @@ enum Command {
     Extract(extract::ExtractArgs),
     /// Named entities on a CoNLL file (conlleval P/R/F1 per type, tokens/s), or `ner train` to rebuild the model.
     Ner(ner::NerArgs),
+    /// Copy detection on copies generated from a JSONL corpus by seeded edits (boilerplate, a dropped paragraph, changed words): P/R of copy links, false positives, articles/s.
+    Dedup(dedup::DedupArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Attribution(a) => attribution::run(a),
         Command::Extract(a) => extract::run(a),
         Command::Ner(a) => ner::run(a),
+        Command::Dedup(a) => dedup::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -27,7 +27,8 @@ pub fn analyse(text: &str, opts: LayoutOptions) -> Vec<Block> {
     if paras.is_empty() {
         return Vec::new();
     }
-    let words = |i: usize| word_count(&text[paras[i].range()]);
+    let counts: Vec<usize> = paras.iter().map(|p| word_count(&text[p.range()])).collect();
+    let words = |i: usize| counts[i];
     let mut next = 0;
     // Headline: a short first line without final punctuation.
     if !opts.has_title && paras.len() > 1 && looks_like_headline(&text[paras[0].range()]) {
@@ -203,6 +204,10 @@ fn looks_like_caption(p: &str) -> bool {
 }
 
 fn has_photo_credit(p: &str) -> bool {
+    // Credits are short: don't lower-case long paragraphs to look.
+    if p.len() > 600 || word_count(p) > 60 {
+        return false;
+    }
     let lower = p.to_lowercase();
     let starts = [
         "photo:",
@@ -223,9 +228,7 @@ fn has_photo_credit(p: &str) -> bool {
         "shutterstock",
         "(efe)",
     ];
-    word_count(p) <= 60
-        && (starts.iter().any(|s| lower.starts_with(s))
-            || contains.iter().any(|s| lower.contains(s)))
+    starts.iter().any(|s| lower.starts_with(s)) || contains.iter().any(|s| lower.contains(s))
 }
 
 /// Lines that are site furniture wherever they appear.

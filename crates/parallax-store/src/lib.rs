@@ -69,6 +69,16 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX stories_updated ON stories(updated_seq);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     "#,
+    // 2: replay data of the learned clusterer and copy detection; copy links;
+    // independent reports per story.
+    r#"
+    ALTER TABLE articles ADD COLUMN features TEXT;
+    ALTER TABLE articles ADD COLUMN fingerprint INTEGER;
+    ALTER TABLE articles ADD COLUMN minhash TEXT;
+    ALTER TABLE articles ADD COLUMN duplicate_of TEXT;
+    ALTER TABLE articles ADD COLUMN duplicate_similarity REAL;
+    ALTER TABLE stories ADD COLUMN independent INTEGER;
+    "#,
 ];
 
 /// One article to write, with what the pipeline decided about it.
@@ -82,6 +92,35 @@ pub struct NewArticle {
     pub story_index: usize,
     /// The analysis terms, kept so the clusterer can be replayed on open.
     pub terms: Vec<(String, f32)>,
+    /// The clusterer's other replay data (opaque text written by the engine).
+    pub features: String,
+    /// Fingerprint of the text for exact-copy detection.
+    pub fingerprint: Option<u64>,
+    /// MinHash signature for near-copy detection (opaque text).
+    pub minhash: String,
+    /// The original this article copies, with the similarity.
+    pub duplicate_of: Option<(ArticleId, f32)>,
+}
+
+/// What the engine needs to replay one stored article, in arrival order.
+#[derive(Debug, Clone)]
+pub struct ReplayRow {
+    /// The article's id.
+    pub id: ArticleId,
+    /// Its title.
+    pub title: Option<String>,
+    /// Its story index.
+    pub story_index: usize,
+    /// The analysis terms.
+    pub terms: Vec<(String, f32)>,
+    /// The clusterer's other replay data (empty before schema 2).
+    pub features: String,
+    /// Fingerprint of the text (none before schema 2).
+    pub fingerprint: Option<u64>,
+    /// MinHash signature (empty before schema 2).
+    pub minhash: String,
+    /// True when the article copies an earlier one.
+    pub is_copy: bool,
 }
 
 /// A story's row, as written after a batch.
@@ -93,6 +132,8 @@ pub struct StoryRow {
     pub story_index: usize,
     /// True when the headline is a provisional first sentence.
     pub headline_provisional: bool,
+    /// Independent reports: articles that are not copies of another.
+    pub independent: usize,
 }
 
 /// A stored article with its story.
@@ -104,6 +145,8 @@ pub struct StoredArticle {
     pub article: Article,
     /// Its story.
     pub story: StoryId,
+    /// The earlier article it copies, with the estimated similarity.
+    pub duplicate_of: Option<(ArticleId, f32)>,
 }
 
 /// The embedded store.
@@ -175,8 +218,9 @@ impl Store {
         let mut written = 0;
         {
             let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO articles (id, external_id, url, outlet, title, published, language, story, story_index, doc, terms, ingested_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                "INSERT OR IGNORE INTO articles (id, external_id, url, outlet, title, published, language, story, story_index, doc, terms, ingested_at,
+                   features, fingerprint, minhash, duplicate_of, duplicate_similarity)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             )?;
             for n in articles {
                 let a = &n.article;
@@ -195,13 +239,18 @@ impl Store {
                     doc,
                     encode_terms(&n.terms),
                     now,
+                    n.features,
+                    n.fingerprint.map(|f| f as i64),
+                    n.minhash,
+                    n.duplicate_of.as_ref().map(|(o, _)| o.as_str()),
+                    n.duplicate_of.as_ref().map(|(_, s)| *s as f64),
                 ])?;
             }
             let mut upsert = tx.prepare_cached(
-                "INSERT INTO stories (id, story_index, headline, articles, outlets, first_seen, last_seen, updated_seq, headline_provisional)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT COALESCE(MAX(seq), 0) FROM articles), ?8)
+                "INSERT INTO stories (id, story_index, headline, articles, outlets, first_seen, last_seen, updated_seq, headline_provisional, independent)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT COALESCE(MAX(seq), 0) FROM articles), ?8, ?9)
                  ON CONFLICT(id) DO UPDATE SET headline = excluded.headline, articles = excluded.articles,
-                   headline_provisional = excluded.headline_provisional,
+                   headline_provisional = excluded.headline_provisional, independent = excluded.independent,
                    outlets = excluded.outlets, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
                    updated_seq = excluded.updated_seq",
             )?;
@@ -216,6 +265,7 @@ impl Store {
                     sum.first_seen.map(|t| t.to_rfc3339()),
                     sum.last_seen.map(|t| t.to_rfc3339()),
                     s.headline_provisional,
+                    s.independent as i64,
                 ])?;
             }
         }
@@ -234,6 +284,30 @@ impl Store {
             let terms: String = row.get(0)?;
             let idx: i64 = row.get(1)?;
             f(decode_terms(&terms), idx as usize);
+        }
+        Ok(())
+    }
+
+    /// Everything needed to replay every stored article, in arrival order.
+    /// Calls `f` for each.
+    pub fn for_each_replay(&self, mut f: impl FnMut(ReplayRow)) -> Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, title, story_index, terms, features, fingerprint, minhash, duplicate_of
+             FROM articles ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let terms: String = row.get(3)?;
+            f(ReplayRow {
+                id: ArticleId(row.get(0)?),
+                title: row.get(1)?,
+                story_index: row.get::<_, i64>(2)? as usize,
+                terms: decode_terms(&terms),
+                features: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                fingerprint: row.get::<_, Option<i64>>(5)?.map(|v| v as u64),
+                minhash: row.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                is_copy: row.get::<_, Option<String>>(7)?.is_some(),
+            });
         }
         Ok(())
     }
@@ -266,7 +340,7 @@ impl Store {
     /// Every story row in clustering order (index `i` is story index `i`).
     pub fn story_rows(&self) -> Result<Vec<StoryRow>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, headline, articles, outlets, first_seen, last_seen, story_index, headline_provisional
+            "SELECT id, headline, articles, outlets, first_seen, last_seen, story_index, headline_provisional, independent
              FROM stories ORDER BY story_index",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -274,6 +348,9 @@ impl Store {
                 summary: story_from_row(r)?,
                 story_index: r.get::<_, i64>(6)? as usize,
                 headline_provisional: r.get(7)?,
+                independent: r
+                    .get::<_, Option<i64>>(8)?
+                    .map_or(r.get::<_, i64>(2)? as usize, |v| v as usize),
             })
         })?;
         Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
@@ -318,7 +395,7 @@ impl Store {
     pub fn story_articles(&self, id: &StoryId) -> Result<Vec<StoredArticle>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT seq, doc, story FROM articles WHERE story = ?1 ORDER BY seq")?;
+            .prepare("SELECT seq, doc, story, duplicate_of, duplicate_similarity FROM articles WHERE story = ?1 ORDER BY seq")?;
         let rows = stmt.query_map([id.as_str()], raw_article)?;
         rows.map(|r| r.map_err(StoreError::from).and_then(parse_article))
             .collect()
@@ -328,8 +405,8 @@ impl Store {
     /// `key`.
     pub fn find_articles(&self, key: &str) -> Result<Vec<StoredArticle>> {
         let mut stmt = self.conn.prepare(
-            "SELECT seq, doc, story FROM articles WHERE id = ?1 OR external_id = ?1
-             UNION SELECT seq, doc, story FROM articles WHERE id >= ?1 AND id < ?2
+            "SELECT seq, doc, story, duplicate_of, duplicate_similarity FROM articles WHERE id = ?1 OR external_id = ?1
+             UNION SELECT seq, doc, story, duplicate_of, duplicate_similarity FROM articles WHERE id >= ?1 AND id < ?2
              ORDER BY 1 LIMIT 10",
         )?;
         let upper = format!("{key}\u{10ffff}");
@@ -341,9 +418,9 @@ impl Store {
     /// Every article in arrival order, streamed to `f` (stops early when
     /// `f` returns false).
     pub fn for_each_article(&self, mut f: impl FnMut(StoredArticle) -> bool) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT seq, doc, story FROM articles ORDER BY seq")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, doc, story, duplicate_of, duplicate_similarity FROM articles ORDER BY seq",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let a = parse_article(raw_article(row)?)?;
@@ -363,19 +440,20 @@ impl Store {
     }
 }
 
-type RawArticle = (i64, String, String);
+type RawArticle = (i64, String, String, Option<String>, Option<f64>);
 
 fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
 
-fn parse_article((seq, doc, story): RawArticle) -> Result<StoredArticle> {
+fn parse_article((seq, doc, story, dup, sim): RawArticle) -> Result<StoredArticle> {
     let article: Article = serde_json::from_str(&doc)
         .map_err(|e| StoreError::Corrupt(format!("article #{seq}"), e.to_string()))?;
     Ok(StoredArticle {
         seq,
         article,
         story: StoryId(story),
+        duplicate_of: dup.map(|d| (ArticleId(d), sim.unwrap_or(0.0) as f32)),
     })
 }
 
@@ -445,6 +523,10 @@ mod tests {
             story: StoryId(story.into()),
             story_index: idx,
             terms: vec![("bridg".into(), 2.0), ("tarno".into(), 1.0)],
+            features: String::new(),
+            fingerprint: Some(7),
+            minhash: String::new(),
+            duplicate_of: None,
         }
     }
 
@@ -460,6 +542,7 @@ mod tests {
             },
             story_index: idx,
             headline_provisional: false,
+            independent: n,
         }
     }
 
