@@ -25,6 +25,10 @@ pub struct StoryArgs {
     /// Output JSON.
     #[arg(long)]
     pub json: bool,
+    /// Output a Markdown report (facts, conflicts, numbers, coverage,
+    /// framing) to paste into a document.
+    #[arg(long, conflicts_with = "json")]
+    pub markdown: bool,
 }
 
 #[derive(Args)]
@@ -186,6 +190,7 @@ pub fn print_story(v: &StoryView) {
             );
         }
     }
+    print!("{}", fact_sections(v, false));
 }
 
 /// Prints quotes grouped by speaker, optionally only speakers matching
@@ -232,6 +237,8 @@ pub fn story(data_dir: &Path, config: ClusterConfig, args: StoryArgs) -> Result<
         Some(v) => {
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&v)?);
+            } else if args.markdown {
+                print!("{}", markdown_story(&v));
             } else {
                 print_story(&v);
             }
@@ -530,4 +537,255 @@ pub fn entities(data_dir: &Path, config: ClusterConfig, args: EntitiesArgs) -> R
         println!();
     }
     Ok(0)
+}
+
+fn status_label(s: parallax_core::FactStatus) -> &'static str {
+    match s {
+        parallax_core::FactStatus::Corroborated => "corroborated",
+        parallax_core::FactStatus::SingleSource => "single source",
+        parallax_core::FactStatus::Conflicting => "conflicting",
+        parallax_core::FactStatus::Contested => "contested",
+    }
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() > n {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// The fact-level sections of a story (facts, conflicts, numbers,
+/// coverage, framing, quotes by share), as plain text or Markdown.
+pub fn fact_sections(v: &StoryView, md: bool) -> String {
+    use std::fmt::Write;
+    let r = &v.report;
+    let mut o = String::new();
+    let head = |o: &mut String, t: &str| {
+        if md {
+            let _ = writeln!(o, "\n## {t}\n");
+        } else {
+            let _ = writeln!(o, "\n{t}");
+        }
+    };
+    let item = if md { "- " } else { "  " };
+    let text_of = |id: &str| {
+        r.facts
+            .iter()
+            .find(|f| f.id == id)
+            .map_or(String::new(), |f| clip(&f.text, 110))
+    };
+    let count = |s| r.facts.iter().filter(|f| f.status == s).count();
+    use parallax_core::FactStatus as S;
+    head(
+        &mut o,
+        &format!(
+            "Facts ({} · {} corroborated · {} single source · {} conflicting · {} contested · {} independent sources)",
+            r.facts.len(),
+            count(S::Corroborated),
+            count(S::SingleSource),
+            count(S::Conflicting),
+            count(S::Contested),
+            r.independent_sources
+        ),
+    );
+    for c in &r.copies {
+        let _ = writeln!(
+            o,
+            "{item}{} ({}) copies {} ({}), shingle overlap {:.2}: counted once",
+            c.article, c.outlet, c.copy_of, c.original_outlet, c.similarity
+        );
+    }
+    let shown: Vec<_> = r
+        .facts
+        .iter()
+        .filter(|f| f.independent_sources > 1 || f.status != S::SingleSource)
+        .take(40)
+        .collect();
+    for f in &shown {
+        let _ = writeln!(
+            o,
+            "{item}{} [{}; {} source{}] {}",
+            f.id,
+            status_label(f.status),
+            f.independent_sources,
+            if f.independent_sources == 1 { "" } else { "s" },
+            clip(&f.text, 140)
+        );
+        let mut by: Vec<String> = f
+            .statements
+            .iter()
+            .map(|s| match &s.attributed_to {
+                Some(a) => format!("{} (per {a})", s.outlet),
+                None => s.outlet.clone(),
+            })
+            .collect();
+        by.dedup();
+        let _ = writeln!(o, "{}      — {}", if md { "  " } else { "" }, by.join(", "));
+    }
+    let single = r.facts.len() - shown.len();
+    if single > 0 {
+        let _ = writeln!(
+            o,
+            "{item}… and {single} single-source facts (see coverage, or --json)"
+        );
+    }
+    if !r.conflicts.is_empty() {
+        head(&mut o, "Conflicts");
+        for c in &r.conflicts {
+            match c.kind {
+                parallax_compare::facts::ConflictKind::Outlets => {
+                    let sides: Vec<String> = c
+                        .sides
+                        .iter()
+                        .map(|s| format!("{} ({})", s.label, s.outlets.join(", ")))
+                        .collect();
+                    let _ = writeln!(
+                        o,
+                        "{item}outlets disagree on {}: {}",
+                        c.subject,
+                        sides.join(" vs ")
+                    );
+                }
+                parallax_compare::facts::ConflictKind::Parties => {
+                    let _ = writeln!(o, "{item}parties dispute a claim:");
+                    for s in &c.sides {
+                        let _ = writeln!(
+                            o,
+                            "{}    {}: “{}” — {}",
+                            if md { "  " } else { "" },
+                            s.label,
+                            clip(&s.example, 120),
+                            s.outlets.join(", ")
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if !r.numbers.is_empty() {
+        head(&mut o, "Numbers");
+        if md {
+            o.push_str(
+                "| quantity | value | as written | outlet | source |\n|---|---|---|---|---|\n",
+            );
+        }
+        for n in r.numbers.iter().take(12) {
+            let q = match &n.unit {
+                Some(u) => format!("{} ({u})", n.quantity),
+                None => n.quantity.clone(),
+            };
+            if !md {
+                let _ = writeln!(o, "  {q} ({} distinct)", n.distinct);
+            }
+            for x in &n.values {
+                let src = x.source.as_deref().unwrap_or("the outlet");
+                if md {
+                    let _ = writeln!(
+                        o,
+                        "| {q} | {} | {} | {} | {src} |",
+                        x.value, x.text, x.outlet
+                    );
+                } else {
+                    let _ = writeln!(
+                        o,
+                        "    {:>12}  {:<20} {} · {src}",
+                        x.value,
+                        clip(&x.text, 20),
+                        x.outlet
+                    );
+                }
+            }
+        }
+    }
+    if !r.coverage.is_empty() {
+        head(
+            &mut o,
+            "Coverage (facts reported · omitted that most others report · only here)",
+        );
+        for c in &r.coverage {
+            let _ = writeln!(
+                o,
+                "{item}{}{}: {} reported, {} omitted, {} only here",
+                c.outlet,
+                c.copies
+                    .as_deref()
+                    .map(|x| format!(" (copies {x})"))
+                    .unwrap_or_default(),
+                c.reports.len(),
+                c.omits.len(),
+                c.only_here.len()
+            );
+            let pad = if md { "  " } else { "" };
+            for id in c.omits.iter().take(3) {
+                let _ = writeln!(o, "{pad}    omits {id}: {}", text_of(id));
+            }
+            for id in c.only_here.iter().take(3) {
+                let _ = writeln!(o, "{pad}    only here {id}: {}", text_of(id));
+            }
+        }
+    }
+    if !r.framing.is_empty() {
+        head(&mut o, "Framing (words each outlet uses)");
+        for f in &r.framing {
+            let _ = writeln!(o, "{item}{}:", f.concept);
+            for b in &f.by_outlet {
+                let t: Vec<String> = b.terms.iter().map(|(t, c)| format!("{t} ×{c}")).collect();
+                let _ = writeln!(
+                    o,
+                    "{}    {}: {}",
+                    if md { "  " } else { "" },
+                    b.outlet,
+                    t.join(", ")
+                );
+            }
+        }
+    }
+    if !r.quote_share.is_empty() {
+        head(
+            &mut o,
+            "Whose words each outlet quotes (share of attributed words)",
+        );
+        for q in &r.quote_share {
+            let t: Vec<String> = q
+                .speakers
+                .iter()
+                .take(4)
+                .map(|s| format!("{} {:.0}%", s.speaker, s.share * 100.0))
+                .collect();
+            let _ = writeln!(
+                o,
+                "{item}{} ({} words): {}",
+                q.outlet,
+                q.words,
+                t.join(", ")
+            );
+        }
+    }
+    o
+}
+
+/// A Markdown report of a story, for pasting.
+pub fn markdown_story(v: &StoryView) -> String {
+    let mut o = format!(
+        "# {}\n\nStory `{}` · {} articles · {} independent sources · first {} · last {}\n\n## Articles\n\n| # | outlet | published | title |\n|---|---|---|---|\n",
+        v.summary.headline,
+        v.summary.id,
+        v.summary.articles,
+        v.report.independent_sources,
+        day(v.summary.first_seen),
+        day(v.summary.last_seen)
+    );
+    for (i, a) in v.articles.iter().enumerate() {
+        o.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            i + 1,
+            a.outlet.as_deref().unwrap_or("?"),
+            day(a.published),
+            a.title.as_deref().unwrap_or("(untitled)").replace('|', "/")
+        ));
+    }
+    o.push_str(&fact_sections(v, true));
+    o
 }

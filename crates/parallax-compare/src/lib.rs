@@ -8,8 +8,14 @@
 //! sources each claim rests on. Later stages add facts, conflicts, coverage
 //! and framing here.
 
+pub mod align;
+pub mod coverage;
 pub mod entities;
+pub mod facts;
+pub mod framing;
+pub mod numbers;
 pub mod quotes;
+pub mod statements;
 
 use parallax_analyse::Analysis;
 use parallax_core::Article;

@@ -2,6 +2,7 @@
 
 use parallax_analyse::{analyse, Analysis};
 use parallax_compare::entities::{self, EntityRow};
+use parallax_compare::facts::{self, FactReport};
 use parallax_compare::quotes::{cited_sources, quotes_by_speaker, CitedSource, SpeakerQuotes};
 use parallax_compare::{compare, Comparison};
 use parallax_core::{Article, ArticleId, StorySummary, TitleSource};
@@ -51,6 +52,19 @@ pub struct StoryView {
     /// The sources claims rest on ("according to ..."), with the outlets
     /// citing each.
     pub citations: Vec<CitedSource>,
+    /// Facts across outlets (corroborated, single-source, conflicting,
+    /// contested), independent sources, conflicts, coverage, framing and
+    /// the numbers table.
+    #[serde(flatten)]
+    pub report: FactReport,
+}
+
+impl StoryView {
+    /// The fact aligner's sentence model (vocabulary, features, learned
+    /// weights), for `parallax-eval align`.
+    pub fn sentence_aligner() -> parallax_compare::align::Vocab {
+        parallax_compare::align::Vocab::new()
+    }
 }
 
 pub(crate) fn build(
@@ -89,9 +103,28 @@ pub(crate) fn build(
         })
         .collect();
     let srefs: Vec<&parallax_quotes::Analysis> = said.iter().collect();
-    let quotes = {
+    let (quotes, report) = {
         let canonical = entities::canonicaliser(&entity_rows);
-        quotes_by_speaker(&arefs, &srefs, &canonical)
+        let quotes = quotes_by_speaker(&arefs, &srefs, &canonical);
+        let inputs: Vec<facts::ArticleInput> = articles
+            .iter()
+            .zip(&mentions)
+            .zip(&said)
+            .zip(&analyses)
+            .map(|(((a, m), s), an)| facts::ArticleInput {
+                article: a,
+                said: s,
+                mentions: m
+                    .iter()
+                    .map(|(sp, _)| {
+                        let t = a.slice(*sp);
+                        (*sp, canonical(t).unwrap_or_else(|| t.to_string()))
+                    })
+                    .collect(),
+                shingles: &an.shingles,
+            })
+            .collect();
+        (quotes, guarded(|| facts::report(&inputs, &canonical)))
     };
     let citations = cited_sources(&arefs, &srefs);
     let articles = articles
@@ -116,6 +149,7 @@ pub(crate) fn build(
         entities: entity_rows,
         quotes,
         citations,
+        report,
     }
 }
 

@@ -1,0 +1,388 @@
+//! `parallax-eval align`: do two sentences of different articles say the
+//! same thing? Scores the fact aligner of `parallax-compare` on sentence
+//! pairs (ECB+ `dev-sentence-pairs.jsonl`), against a TF-IDF cosine
+//! baseline, and with `--fit` learns its weights on the odd topics.
+//!
+//! `parallax-eval compare-bench`: a full story analysis of articles made by
+//! perturbing the demo corpus, timed.
+
+use crate::cluster::Topics;
+use anyhow::{Context, Result};
+use clap::Args;
+use parallax_engine::StoryView;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Args)]
+pub struct AlignArgs {
+    /// JSONL sentence pairs: `event`, `a`, `a_sentence`, `a_text`, `b`,
+    /// `b_sentence`, `b_text`, and the gold `same` (optional).
+    pub file: PathBuf,
+    /// Write `{"same": true|false}` per input pair, in order.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Score only pairs of odd or even topics (fit on odd, report on even).
+    #[arg(long, value_enum, default_value = "all")]
+    pub topics: Topics,
+    /// Fit the logistic weights and threshold on the odd topics, print them
+    /// as constants for `crates/parallax-compare/src/align.rs`, and score
+    /// with them.
+    #[arg(long)]
+    pub fit: bool,
+    /// Output JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Fail (exit 1) when the aligner's macro-F1 is below this.
+    #[arg(long)]
+    pub min_macro_f1: Option<f64>,
+}
+
+#[derive(Serialize, Clone, Copy, Default)]
+struct Scores {
+    precision: f64,
+    recall: f64,
+    f1: f64,
+    not_same_f1: f64,
+    macro_f1: f64,
+}
+
+#[derive(Serialize)]
+struct Report {
+    file: String,
+    topics: &'static str,
+    pairs: usize,
+    scored: usize,
+    threshold: f32,
+    model: Option<Scores>,
+    baseline_threshold: f32,
+    baseline: Option<Scores>,
+    seconds: f64,
+    pairs_per_second: f64,
+}
+
+/// The topic number of a pair: the number at the start of `event`, or in
+/// the article id (`ecb-1_10ecb` → 1).
+fn topic(v: &serde_json::Value) -> Option<u32> {
+    let ev = v["event"].as_str().unwrap_or("");
+    let digits: String = ev.chars().take_while(char::is_ascii_digit).collect();
+    if let Ok(t) = digits.parse() {
+        return Some(t);
+    }
+    let a = v["a"].as_str()?;
+    let rest = a.split('-').nth(1)?;
+    rest.split('_').next()?.parse().ok()
+}
+
+fn scores(pred: &[bool], gold: &[bool]) -> Scores {
+    let (mut tp, mut fp, mut fn_, mut tn) = (0f64, 0f64, 0f64, 0f64);
+    for (&p, &g) in pred.iter().zip(gold) {
+        match (p, g) {
+            (true, true) => tp += 1.0,
+            (true, false) => fp += 1.0,
+            (false, true) => fn_ += 1.0,
+            (false, false) => tn += 1.0,
+        }
+    }
+    let f = |tp: f64, fp: f64, fn_: f64| {
+        let p = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
+        let r = if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 0.0 };
+        let f1 = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
+        (p, r, f1)
+    };
+    let (precision, recall, f1) = f(tp, fp, fn_);
+    let (_, _, nf1) = f(tn, fn_, fp);
+    Scores {
+        precision,
+        recall,
+        f1,
+        not_same_f1: nf1,
+        macro_f1: (f1 + nf1) / 2.0,
+    }
+}
+
+/// The threshold on `score` maximising macro-F1 over the given pairs.
+fn best_threshold(score: &[f32], gold: &[bool]) -> f32 {
+    let mut best = (0.0, 0.5f32);
+    for k in 1..100 {
+        let t = k as f32 / 100.0;
+        let pred: Vec<bool> = score.iter().map(|&s| s >= t).collect();
+        let m = scores(&pred, gold).macro_f1;
+        if m > best.0 {
+            best = (m, t);
+        }
+    }
+    best.1
+}
+
+pub fn run(args: AlignArgs) -> Result<u8> {
+    let file = std::fs::File::open(&args.file)
+        .with_context(|| format!("cannot open {}", args.file.display()))?;
+    let t0 = Instant::now();
+    let mut rows = Vec::new();
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&line)
+            .with_context(|| format!("{}:{}: bad JSON", args.file.display(), n + 1))?;
+        rows.push(v);
+    }
+    let mut vocab = StoryView::sentence_aligner();
+    // One signature per distinct sentence; documents (for IDF) are the
+    // articles of each ECB+ sub-topic, as a story's articles are in use.
+    let mut sig_of: FxHashMap<(String, u64), usize> = FxHashMap::default();
+    let mut sigs = Vec::new();
+    let mut docs: FxHashMap<(String, String), FxHashSet<u32>> = FxHashMap::default();
+    let mut pair_sigs = Vec::with_capacity(rows.len());
+    for v in &rows {
+        let event = v["event"].as_str().unwrap_or("").to_string();
+        let mut ids = [0usize; 2];
+        for (k, side) in ["a", "b"].iter().enumerate() {
+            let art = v[*side].as_str().unwrap_or("").to_string();
+            let sent = v[format!("{side}_sentence")].as_u64().unwrap_or(0);
+            let text = v[format!("{side}_text")].as_str().unwrap_or("");
+            let key = (art.clone(), sent);
+            let id = match sig_of.get(&key) {
+                Some(&i) => i,
+                None => {
+                    let s = vocab.sig(text, sent as usize);
+                    docs.entry((event.clone(), art.clone()))
+                        .or_default()
+                        .extend(s.terms.iter().map(|t| t.0));
+                    sigs.push(s);
+                    sig_of.insert(key, sigs.len() - 1);
+                    sigs.len() - 1
+                }
+            };
+            ids[k] = id;
+        }
+        pair_sigs.push((event, ids));
+    }
+    let mut by_event: FxHashMap<&str, Vec<FxHashSet<u32>>> = FxHashMap::default();
+    let mut keys: Vec<_> = docs.keys().cloned().collect();
+    keys.sort();
+    for k in &keys {
+        by_event
+            .entry(k.0.as_str())
+            .or_default()
+            .push(docs[k].clone());
+    }
+    let idfs: FxHashMap<&str, Vec<f32>> =
+        by_event.iter().map(|(e, d)| (*e, vocab.idf(d))).collect();
+    let feats: Vec<_> = pair_sigs
+        .iter()
+        .map(|(e, [a, b])| vocab.features(&sigs[*a], &sigs[*b], &idfs[e.as_str()]))
+        .collect();
+    let gold: Vec<Option<bool>> = rows.iter().map(|v| v["same"].as_bool()).collect();
+    let topics: Vec<Option<u32>> = rows.iter().map(topic).collect();
+    let is_odd = |i: usize| topics[i].is_some_and(|t| t % 2 == 1);
+    let (mut weights, mut threshold, names) = vocab.model();
+    // The baseline: cosine (feature 1) with a threshold tuned on odd topics.
+    let odd: Vec<usize> = (0..rows.len())
+        .filter(|&i| is_odd(i) && gold[i].is_some())
+        .collect();
+    let odd_gold: Vec<bool> = odd.iter().map(|&i| gold[i].unwrap()).collect();
+    let baseline_threshold = if odd.is_empty() {
+        0.3
+    } else {
+        best_threshold(
+            &odd.iter().map(|&i| feats[i][1]).collect::<Vec<_>>(),
+            &odd_gold,
+        )
+    };
+    if args.fit {
+        anyhow::ensure!(!odd.is_empty(), "--fit needs gold pairs of odd topics");
+        let xs: Vec<_> = odd.iter().map(|&i| feats[i]).collect();
+        weights = vocab.fit(&xs, &odd_gold, 3000);
+        let probs: Vec<f32> = xs
+            .iter()
+            .map(|x| vocab.probability_with(&weights, x))
+            .collect();
+        threshold = best_threshold(&probs, &odd_gold);
+        println!(
+            "// parallax-eval align FILE --topics odd --fit ({} odd-topic pairs)",
+            odd.len()
+        );
+        println!("pub const WEIGHTS: [f32; FEATURES] = [");
+        for (w, n) in weights.iter().zip(names) {
+            println!("    {w:.4}, // {n}");
+        }
+        println!("];");
+        println!("pub const THRESHOLD: f32 = {threshold:.2};");
+    }
+    let prob: Vec<f32> = feats
+        .iter()
+        .map(|x| vocab.probability_with(&weights, x))
+        .collect();
+    let pred: Vec<bool> = prob.iter().map(|&p| p >= threshold).collect();
+    let seconds = t0.elapsed().as_secs_f64();
+    if let Some(out) = &args.out {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
+        for &p in &pred {
+            writeln!(w, "{}", serde_json::json!({ "same": p }))?;
+        }
+        w.flush()?;
+    }
+    let chosen: Vec<usize> = (0..rows.len())
+        .filter(|&i| match args.topics {
+            Topics::All => true,
+            Topics::Odd => is_odd(i),
+            Topics::Even => topics[i].is_some_and(|t| t % 2 == 0),
+        })
+        .collect();
+    let labelled: Vec<usize> = chosen
+        .iter()
+        .copied()
+        .filter(|&i| gold[i].is_some())
+        .collect();
+    let g: Vec<bool> = labelled.iter().map(|&i| gold[i].unwrap()).collect();
+    let (model, baseline) = if labelled.is_empty() {
+        (None, None)
+    } else {
+        let p: Vec<bool> = labelled.iter().map(|&i| pred[i]).collect();
+        let b: Vec<bool> = labelled
+            .iter()
+            .map(|&i| feats[i][1] >= baseline_threshold)
+            .collect();
+        (Some(scores(&p, &g)), Some(scores(&b, &g)))
+    };
+    let report = Report {
+        file: args.file.display().to_string(),
+        topics: match args.topics {
+            Topics::All => "all",
+            Topics::Odd => "odd",
+            Topics::Even => "even",
+        },
+        pairs: rows.len(),
+        scored: labelled.len(),
+        threshold,
+        model,
+        baseline_threshold,
+        baseline,
+        seconds,
+        pairs_per_second: rows.len() as f64 / seconds.max(1e-9),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "{}: {} pairs, {} scored ({} topics)",
+            report.file, report.pairs, report.scored, report.topics
+        );
+        let line = |name: &str, t: f32, s: &Option<Scores>| {
+            match s {
+            Some(s) => println!(
+                "  {name:<22} threshold {t:.2}  P {:.3}  R {:.3}  F1 {:.3}  not-same F1 {:.3}  MACRO-F1 {:.3}",
+                s.precision, s.recall, s.f1, s.not_same_f1, s.macro_f1
+            ),
+            None => println!("  {name:<22} (no gold labels)"),
+        }
+        };
+        line("aligner", report.threshold, &report.model);
+        line(
+            "baseline TF-IDF cosine",
+            report.baseline_threshold,
+            &report.baseline,
+        );
+        println!(
+            "  {:.2} s, {:.0} pairs/s",
+            report.seconds, report.pairs_per_second
+        );
+    }
+    if let (Some(min), Some(s)) = (args.min_macro_f1, &report.model) {
+        if s.macro_f1 < min {
+            eprintln!(
+                "parallax-eval: GATE FAILED: alignment macro-F1 {:.4} < {min}",
+                s.macro_f1
+            );
+            return Ok(1);
+        }
+    }
+    Ok(0)
+}
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// The demo corpus (JSONL) whose texts are perturbed.
+    #[arg(long, default_value = "demo/corpus.jsonl")]
+    pub corpus: PathBuf,
+    /// Articles in the generated story.
+    #[arg(long, default_value_t = 50)]
+    pub articles: usize,
+    /// Timed runs (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+}
+
+/// Builds `n` articles from the corpus texts: each takes a text, drops one
+/// paragraph, rotates the others and changes a few words, under a distinct
+/// outlet name.
+fn perturbed(corpus: &str, n: usize) -> Vec<parallax_core::Article> {
+    let bases: Vec<serde_json::Value> = corpus
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let swaps = [
+        ("explosion", "blast"),
+        ("said", "stated"),
+        ("plant", "factory"),
+        ("people", "persons"),
+        ("Tuesday", "Tuesday morning"),
+    ];
+    (0..n)
+        .map(|k| {
+            let b = &bases[k % bases.len().max(1)];
+            let text = b["text"].as_str().unwrap_or("");
+            let mut pars: Vec<String> = text.split("\n\n").map(str::to_string).collect();
+            if pars.len() > 3 {
+                pars.remove(1 + k % (pars.len() - 1));
+                let len = pars.len();
+                pars[1..].rotate_left(k % (len - 1));
+            }
+            let (from, to) = swaps[k % swaps.len()];
+            let text = pars.join("\n\n").replace(from, to);
+            parallax_ingest::ArticleDraft {
+                title: b["title"].as_str().map(str::to_string),
+                text,
+                outlet: Some(format!("Outlet {}", k % 17)),
+                external_id: Some(format!("bench-{k}")),
+                published: serde_json::from_value(b["published"].clone()).ok(),
+                ..Default::default()
+            }
+            .build()
+        })
+        .collect()
+}
+
+pub fn bench(args: BenchArgs) -> Result<u8> {
+    let corpus = std::fs::read_to_string(&args.corpus)
+        .with_context(|| format!("cannot read {}", args.corpus.display()))?;
+    let articles = perturbed(&corpus, args.articles);
+    let mut times = Vec::new();
+    let mut facts = 0;
+    for _ in 0..args.runs.max(1) {
+        let t = Instant::now();
+        let v = parallax_engine::compare_articles(&articles);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        facts = v.report.facts.len();
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "compare-bench: {} articles, {} facts, median {:.1} ms (min {:.1}, max {:.1}) over {} runs",
+        articles.len(),
+        facts,
+        times[times.len() / 2],
+        times[0],
+        times[times.len() - 1],
+        times.len()
+    );
+    Ok(0)
+}
