@@ -16,9 +16,17 @@ pub struct DemoArgs {
     /// removed afterwards).
     #[arg(long = "into")]
     pub into: Option<PathBuf>,
-    /// Output JSON (the stories and the largest story's view).
+    /// Output JSON (the stories and the largest story's view); implies
+    /// --no-serve.
     #[arg(long)]
     pub json: bool,
+    /// Do not serve the demo data afterwards: print and exit (for scripts
+    /// and CI).
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Address to serve the demo on (a free loopback port if it is taken).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
 }
 
 pub fn run(config: ClusterConfig, args: DemoArgs) -> Result<u8> {
@@ -87,6 +95,7 @@ pub fn run(config: ClusterConfig, args: DemoArgs) -> Result<u8> {
             print_story(v);
         }
         match &args.into {
+            _ if !args.no_serve => {}
             Some(d) => println!(
                 "\nThe demo store is in {}: try `parallax --data-dir {} stories`.",
                 d.display(),
@@ -98,6 +107,15 @@ pub fn run(config: ClusterConfig, args: DemoArgs) -> Result<u8> {
         }
     }
     drop(engine);
+    if !args.json && !args.no_serve {
+        println!("\n— Serving the demo: open the address below in a browser —\n");
+        let served = crate::serve::serve_read_only(&dir, config, args.addr);
+        if args.into.is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        served?;
+        return Ok(0);
+    }
     if args.into.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -9,6 +9,8 @@ mod demo;
 mod export;
 mod extract;
 mod ingest;
+mod search;
+mod serve;
 mod show;
 
 use clap::{Parser, Subcommand};
@@ -67,6 +69,10 @@ enum Command {
     Check(show::CheckArgs),
     /// Ingest the built-in demo corpus into a fresh data dir and show the stories.
     Demo(demo::DemoArgs),
+    /// Serve the web app and JSON API on the store (loopback by default).
+    Serve(serve::ServeArgs),
+    /// Full-text search over the stored articles (`--reindex` rebuilds the index).
+    Search(search::SearchArgs),
 }
 
 fn main() -> ExitCode {
@@ -94,6 +100,8 @@ fn main() -> ExitCode {
         Command::Extract(a) => extract::run(a),
         Command::Demo(a) => demo::run(config, a),
         Command::Check(a) => show::check(&cli.data_dir, config, a),
+        Command::Serve(a) => serve::run(&cli.data_dir, config, a),
+        Command::Search(a) => search::run(&cli.data_dir, config, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -10,6 +10,7 @@
 //! in one transaction. On open, the clusterer is replayed from the store, so
 //! a restarted engine decides exactly as an uninterrupted one would.
 
+pub mod query;
 mod view;
 
 pub use parallax_cluster::{Config as ClusterConfig, DEFAULT_THRESHOLD};

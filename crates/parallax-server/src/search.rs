@@ -1,0 +1,390 @@
+//! Full-text search over the stored articles with tantivy.
+//!
+//! The index lives in `DATA_DIR/search/`. It is derived data: the store is
+//! the truth, and [`SearchIndex::rebuild`] recreates the index from it
+//! (`parallax search --reindex`). The server adds each article it ingests.
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, FixedOffset};
+use parallax_core::{Article, ParagraphKind};
+use parallax_engine::Engine;
+use serde::Serialize;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::Value as _;
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TantivyDocument, FAST, INDEXED, STORED, STRING, TEXT,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{doc, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Term};
+
+/// Memory of the index writer (tantivy's minimum is 15 MB per thread).
+const WRITER_MEMORY: usize = 20_000_000;
+/// Bumped when the schema changes: an index of another version is rebuilt.
+const SCHEMA_VERSION: &str = "1";
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    body: Field,
+    outlet: Field,
+    outlet_key: Field,
+    story: Field,
+    ts: Field,
+    published: Field,
+}
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest first.
+    Time,
+}
+
+/// A search request.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// The query: words, `"phrases"`, `title:word`, `-word`, `a OR b`.
+    pub q: String,
+    /// Only this outlet (case-insensitive).
+    pub outlet: Option<String>,
+    /// Published at or after.
+    pub from: Option<DateTime<FixedOffset>>,
+    /// Published at or before.
+    pub to: Option<DateTime<FixedOffset>>,
+    /// Order.
+    pub sort: Sort,
+    /// Results to skip.
+    pub offset: usize,
+    /// Results to return.
+    pub limit: usize,
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Hit {
+    /// Article id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Outlet.
+    pub outlet: Option<String>,
+    /// Story id.
+    pub story: String,
+    /// Publication time (RFC 3339).
+    pub published: Option<String>,
+    /// Relevance score (0 when sorted by time).
+    pub score: f32,
+    /// A fragment of the body around the matched words (plain text).
+    pub snippet: String,
+    /// Byte ranges of the matched words in `snippet`.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// Results of a search.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Results {
+    /// Matching articles in all.
+    pub total: usize,
+    /// This page.
+    pub hits: Vec<Hit>,
+}
+
+/// The search index of one data directory.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    dir: PathBuf,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", TEXT | STORED),
+        body: b.add_text_field("body", TEXT | STORED),
+        outlet: b.add_text_field("outlet", TEXT | STORED),
+        outlet_key: b.add_text_field("outlet_key", STRING),
+        story: b.add_text_field("story", STRING | STORED),
+        ts: b.add_i64_field("ts", INDEXED | FAST),
+        published: b.add_text_field("published", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// The body text of an article: its body paragraphs, or the whole text.
+pub fn body_text(a: &Article) -> String {
+    let body: Vec<&str> = a
+        .paragraphs
+        .iter()
+        .filter(|p| p.kind == ParagraphKind::Body)
+        .map(|p| a.slice(p.span))
+        .collect();
+    if body.is_empty() {
+        a.text.clone()
+    } else {
+        body.join("\n\n")
+    }
+}
+
+impl SearchIndex {
+    /// The index directory of a data directory.
+    pub fn dir_of(data_dir: &Path) -> PathBuf {
+        data_dir.join("search")
+    }
+
+    /// Opens the index in `DATA_DIR/search`, creating an empty one if there
+    /// is none (or one of another schema version).
+    pub fn open(data_dir: &Path) -> Result<SearchIndex> {
+        let dir = Self::dir_of(data_dir);
+        let version = dir.join("parallax-schema-version");
+        let current = std::fs::read_to_string(&version).ok();
+        if current.as_deref() != Some(SCHEMA_VERSION) && dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .with_context(|| format!("cannot reset the search index in {}", dir.display()))?;
+        }
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create the search index in {}", dir.display()))?;
+        let (schema, fields) = schema();
+        let mmap = tantivy::directory::MmapDirectory::open(&dir)
+            .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
+        let index = Index::open_or_create(mmap, schema).context("cannot open the search index")?;
+        std::fs::write(&version, SCHEMA_VERSION)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .context("cannot read the search index")?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            dir,
+        })
+    }
+
+    /// Where the index lives.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Number of indexed articles.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Whether the index is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn writer(&self) -> Result<IndexWriter> {
+        self.index
+            .writer_with_num_threads(1, WRITER_MEMORY)
+            .context("cannot write the search index (is another process writing it?)")
+    }
+
+    fn document(&self, a: &Article, story: &str) -> TantivyDocument {
+        let f = self.fields;
+        let outlet = a.outlet.clone().unwrap_or_default();
+        doc!(
+            f.id => a.id.as_str(),
+            f.title => a.title.clone().unwrap_or_default(),
+            f.body => body_text(a),
+            f.outlet => outlet.clone(),
+            f.outlet_key => outlet.to_lowercase(),
+            f.story => story,
+            f.ts => a.published.map_or(i64::MIN, |t| t.timestamp()),
+            f.published => a.published.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        )
+    }
+
+    /// Adds articles (with their story ids), replacing any earlier entry of
+    /// the same article, and commits.
+    pub fn add<'a>(
+        &self,
+        items: impl IntoIterator<Item = (&'a Article, &'a str)>,
+    ) -> Result<usize> {
+        let mut w = self.writer()?;
+        let mut n = 0;
+        for (a, story) in items {
+            w.delete_term(Term::from_field_text(self.fields.id, a.id.as_str()));
+            w.add_document(self.document(a, story))?;
+            n += 1;
+        }
+        w.commit()?;
+        self.reader.reload()?;
+        Ok(n)
+    }
+
+    /// Recreates the index from every article of the store.
+    pub fn rebuild(&self, engine: &Engine) -> Result<usize> {
+        let mut w = self.writer()?;
+        w.delete_all_documents()?;
+        let mut n = 0;
+        let mut err = None;
+        engine.for_each_article(|s| {
+            match w.add_document(self.document(&s.article, s.story.as_str())) {
+                Ok(_) => {
+                    n += 1;
+                    true
+                }
+                Err(e) => {
+                    err = Some(e);
+                    false
+                }
+            }
+        })?;
+        if let Some(e) = err {
+            return Err(e.into());
+        }
+        w.commit()?;
+        self.reader.reload()?;
+        Ok(n)
+    }
+
+    /// Rebuilds the index if it does not hold as many articles as the
+    /// store (articles ingested by `parallax ingest` are not indexed until
+    /// then). Returns whether it rebuilt.
+    pub fn refresh_if_stale(&self, engine: &Engine) -> Result<bool> {
+        if self.len() as usize == engine.article_count()? {
+            return Ok(false);
+        }
+        self.rebuild(engine)?;
+        Ok(true)
+    }
+
+    /// Runs a search. A query that cannot be parsed is an error whose
+    /// message says why.
+    pub fn search(&self, q: &SearchQuery) -> Result<Results, SearchError> {
+        let f = self.fields;
+        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body, f.outlet]);
+        parser.set_field_boost(f.title, 2.0);
+        let text = q.q.trim();
+        let main: Box<dyn Query> = if text.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            parser
+                .parse_query(text)
+                .map_err(|e| SearchError::BadQuery(e.to_string()))?
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main)];
+        if let Some(o) = q.outlet.as_deref().filter(|o| !o.is_empty()) {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.outlet_key, &o.to_lowercase()),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if q.from.is_some() || q.to.is_some() {
+            let lo = q.from.map_or(
+                Bound::Included(Term::from_field_i64(f.ts, i64::MIN + 1)),
+                |t| Bound::Included(Term::from_field_i64(f.ts, t.timestamp())),
+            );
+            let hi = q.to.map_or(Bound::Unbounded, |t| {
+                Bound::Included(Term::from_field_i64(f.ts, t.timestamp()))
+            });
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let limit = q.limit.clamp(1, 100);
+        let internal = |e: tantivy::TantivyError| SearchError::Internal(e.to_string());
+        let docs: Vec<(f32, tantivy::DocAddress)> = match q.sort {
+            Sort::Relevance => {
+                let c = TopDocs::with_limit(limit).and_offset(q.offset);
+                let (top, _) = searcher.search(&query, &(c, Count)).map_err(internal)?;
+                top
+            }
+            Sort::Time => {
+                let c = TopDocs::with_limit(limit)
+                    .and_offset(q.offset)
+                    .order_by_fast_field::<i64>("ts", Order::Desc);
+                let (top, _) = searcher.search(&query, &(c, Count)).map_err(internal)?;
+                top.into_iter().map(|(_, d)| (0.0, d)).collect()
+            }
+        };
+        let total = searcher.search(&query, &Count).map_err(internal)?;
+        let snippets = SnippetGenerator::create(&searcher, &query, f.body)
+            .ok()
+            .map(|mut g| {
+                g.set_max_num_chars(240);
+                g
+            });
+        let mut hits = Vec::with_capacity(docs.len());
+        for (score, addr) in docs {
+            let d: TantivyDocument = searcher.doc(addr).map_err(internal)?;
+            let get = |field: Field| -> String {
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let (snippet, highlights) = match &snippets {
+                Some(g) => {
+                    let s = g.snippet_from_doc(&d);
+                    let hl = s.highlighted().iter().map(|r| (r.start, r.end)).collect();
+                    (s.fragment().to_string(), hl)
+                }
+                None => (String::new(), Vec::new()),
+            };
+            let (snippet, highlights) = if snippet.is_empty() {
+                let body = get(f.body);
+                let cut: String = body.chars().take(240).collect();
+                (cut, Vec::new())
+            } else {
+                (snippet, highlights)
+            };
+            let outlet = get(f.outlet);
+            let published = get(f.published);
+            hits.push(Hit {
+                id: get(f.id),
+                title: get(f.title),
+                outlet: (!outlet.is_empty()).then_some(outlet),
+                story: get(f.story),
+                published: (!published.is_empty()).then_some(published),
+                score,
+                snippet,
+                highlights,
+            });
+        }
+        Ok(Results { total, hits })
+    }
+}
+
+/// Why a search failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The query text could not be parsed.
+    #[error("the query cannot be parsed: {0}")]
+    BadQuery(String),
+    /// The index failed.
+    #[error("search failed: {0}")]
+    Internal(String),
+}
+
+/// Parses `2026-03-01` (the start of that day in UTC, or its end when
+/// `end`) or an RFC 3339 time. `None` when it is neither.
+pub fn parse_date(s: &str, end: bool) -> Option<DateTime<FixedOffset>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t);
+    }
+    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+    let t = if end {
+        d.and_hms_opt(23, 59, 59)?
+    } else {
+        d.and_hms_opt(0, 0, 0)?
+    };
+    Some(t.and_utc().fixed_offset())
+}
