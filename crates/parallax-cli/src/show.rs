@@ -420,19 +420,8 @@ pub struct QuotesArgs {
 
 pub fn quotes(data_dir: &Path, config: ClusterConfig, args: QuotesArgs) -> Result<u8> {
     let engine = open_engine(data_dir, config)?;
-    let ids: Vec<String> = match &args.story {
-        Some(s) => match engine.resolve_story(s)? {
-            Some(id) => vec![id.to_string()],
-            None => {
-                eprintln!("parallax: no story `{s}` in {}", data_dir.display());
-                return Ok(EXIT_PARTIAL);
-            }
-        },
-        None => engine
-            .stories(0)?
-            .into_iter()
-            .map(|s| s.id.to_string())
-            .collect(),
+    let Some(ids) = selected_stories(&engine, args.story.as_deref(), data_dir)? else {
+        return Ok(EXIT_PARTIAL);
     };
     let filter = args.speaker.as_ref().map(|s| s.to_lowercase());
     let mut all = Vec::new();
@@ -483,19 +472,8 @@ pub struct EntitiesArgs {
 
 pub fn entities(data_dir: &Path, config: ClusterConfig, args: EntitiesArgs) -> Result<u8> {
     let engine = open_engine(data_dir, config)?;
-    let ids: Vec<String> = match &args.story {
-        Some(s) => match engine.resolve_story(s)? {
-            Some(id) => vec![id.to_string()],
-            None => {
-                eprintln!("parallax: no story `{s}` in {}", data_dir.display());
-                return Ok(EXIT_PARTIAL);
-            }
-        },
-        None => engine
-            .stories(0)?
-            .into_iter()
-            .map(|s| s.id.to_string())
-            .collect(),
+    let Some(ids) = selected_stories(&engine, args.story.as_deref(), data_dir)? else {
+        return Ok(EXIT_PARTIAL);
     };
     let mut all = Vec::new();
     for id in ids {
@@ -788,4 +766,30 @@ pub fn markdown_story(v: &StoryView) -> String {
     }
     o.push_str(&fact_sections(v, true));
     o
+}
+
+/// The ids of the stories a `--story` option selects: the one given (id or
+/// unique prefix), or every story. `None` (after a message) when the given
+/// story does not exist.
+fn selected_stories(
+    engine: &parallax_engine::Engine,
+    story: Option<&str>,
+    data_dir: &Path,
+) -> Result<Option<Vec<String>>> {
+    Ok(match story {
+        Some(s) => match engine.resolve_story(s)? {
+            Some(id) => Some(vec![id.to_string()]),
+            None => {
+                eprintln!("parallax: no story `{s}` in {}", data_dir.display());
+                None
+            }
+        },
+        None => Some(
+            engine
+                .stories(0)?
+                .into_iter()
+                .map(|s| s.id.to_string())
+                .collect(),
+        ),
+    })
 }
