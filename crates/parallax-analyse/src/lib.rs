@@ -12,6 +12,7 @@
 //! analysed in parallel and in any order.
 
 use parallax_core::Article;
+use parallax_text::calendar::MONTHS;
 use parallax_text::tokens::{tokenize, TokenKind};
 use parallax_text::{is_stopword, Stemmer};
 use rustc_hash::FxHashMap;
@@ -149,21 +150,6 @@ const WEEKDAYS: [&str; 7] = [
     "Friday",
     "Saturday",
     "Sunday",
-];
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
 ];
 
 fn month(word: &str) -> Option<usize> {

@@ -6,6 +6,7 @@
 //! million", "a dozen") are read. Years, clock times, scores ("2–1") and
 //! calendar days ("10 March") are not quantities and are skipped.
 
+use parallax_text::calendar::MONTHS;
 use parallax_text::tokens::{tokenize, TokenKind};
 use serde::Serialize;
 
@@ -132,20 +133,6 @@ const QUALIFIERS: [&str; 19] = [
     "only",
     "under",
     "exactly",
-];
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
 ];
 const CURRENCIES: [&str; 16] = [
     "crowns", "crown", "dollars", "dollar", "euros", "euro", "pounds", "pound", "rubles",

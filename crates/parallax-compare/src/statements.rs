@@ -8,6 +8,7 @@ use crate::align::{Sig, Vocab};
 use crate::numbers::{quantities, Quantity};
 use parallax_core::{Article, ParagraphKind, Span};
 use parallax_quotes::{AttributionKind, Speaker};
+use parallax_text::calendar::WEEKDAYS;
 use parallax_text::tokens::{tokenize, TokenKind};
 use serde::Serialize;
 
@@ -101,15 +102,6 @@ const MODALS: &[&str] = &[
     "believed",
     "apparently",
     "unconfirmed",
-];
-const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
 ];
 
 /// Splits a sentence into clauses that each carry a claim: at semicolons,

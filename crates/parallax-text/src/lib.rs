@@ -6,10 +6,12 @@
 //! - [`tokens`]: word tokens with byte spans.
 //! - [`stem`] and [`stopwords`]: English Snowball stemming and stop words.
 //! - [`language`]: language identification.
+//! - [`calendar`]: month and weekday names.
 //! - [`shingles`]: hashed word n-grams for near-duplicate detection.
 //!
 //! Every function is pure: no I/O, no global mutable state.
 
+pub mod calendar;
 pub mod language;
 pub mod normalise;
 pub mod sentences;
