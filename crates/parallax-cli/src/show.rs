@@ -94,6 +94,65 @@ pub fn stories(data_dir: &Path, config: ClusterConfig, args: StoriesArgs) -> Res
     Ok(0)
 }
 
+/// The summary with `[n]` citations (numbers as in the article list),
+/// then the timeline.
+fn print_summary(v: &StoryView) {
+    if !v.digest.is_empty() {
+        println!("\nSummary");
+        let text: Vec<String> = v
+            .digest
+            .iter()
+            .map(|s| format!("{} {}", s.text, parallax_summary::marks(&s.sources)))
+            .collect();
+        for line in wrap(&text.join(" "), 76) {
+            println!("  {line}");
+        }
+        let sources: Vec<String> = v
+            .summary_sources
+            .iter()
+            .map(|s| format!("[{}] {}", s.n, s.outlet))
+            .collect();
+        println!("  Sources: {}", sources.join(" · "));
+    }
+    if !v.timeline.is_empty() {
+        println!("\nTimeline");
+        for e in &v.timeline {
+            let kind = match e.kind {
+                parallax_summary::timeline::EntryKind::Event => "happened",
+                parallax_summary::timeline::EntryKind::Reported => "reported",
+            };
+            let mut ns: Vec<usize> = e.citations.iter().map(|c| c.n).collect();
+            ns.sort_unstable();
+            ns.dedup();
+            println!(
+                "  {}  {kind:<8}  {} {}",
+                e.date,
+                clip(&e.text, 110),
+                parallax_summary::marks(&ns)
+            );
+        }
+    }
+}
+
+/// Greedy word wrap.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for w in text.split_whitespace() {
+        if !cur.is_empty() && cur.chars().count() + 1 + w.chars().count() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(w);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
 pub fn print_story(v: &StoryView) {
     println!("{}  {}", v.summary.id, v.summary.headline);
     println!(
@@ -108,6 +167,7 @@ pub fn print_story(v: &StoryView) {
         day(v.summary.first_seen),
         day(v.summary.last_seen)
     );
+    print_summary(v);
     println!("\nArticles");
     for (i, a) in v.articles.iter().enumerate() {
         let ext = a
@@ -747,7 +807,7 @@ pub fn fact_sections(v: &StoryView, md: bool) -> String {
 /// A Markdown report of a story, for pasting.
 pub fn markdown_story(v: &StoryView) -> String {
     let mut o = format!(
-        "# {}\n\nStory `{}` · {} articles · {} independent sources · first {} · last {}\n\n## Articles\n\n| # | outlet | published | title |\n|---|---|---|---|\n",
+        "# {}\n\nStory `{}` · {} articles · {} independent sources · first {} · last {}\n\n",
         v.summary.headline,
         v.summary.id,
         v.summary.articles,
@@ -755,6 +815,36 @@ pub fn markdown_story(v: &StoryView) -> String {
         day(v.summary.first_seen),
         day(v.summary.last_seen)
     );
+    if !v.digest.is_empty() {
+        o.push_str("## Summary\n\n");
+        let text: Vec<String> = v
+            .digest
+            .iter()
+            .map(|s| format!("{} {}", s.text, parallax_summary::marks(&s.sources)))
+            .collect();
+        o.push_str(&text.join(" "));
+        o.push_str("\n\n");
+    }
+    if !v.timeline.is_empty() {
+        o.push_str("## Timeline\n\n");
+        for e in &v.timeline {
+            let mut ns: Vec<usize> = e.citations.iter().map(|c| c.n).collect();
+            ns.sort_unstable();
+            ns.dedup();
+            let kind = match e.kind {
+                parallax_summary::timeline::EntryKind::Event => "happened",
+                parallax_summary::timeline::EntryKind::Reported => "first reported",
+            };
+            o.push_str(&format!(
+                "- **{}** ({kind}): {} {}\n",
+                e.date,
+                e.text,
+                parallax_summary::marks(&ns)
+            ));
+        }
+        o.push('\n');
+    }
+    o.push_str("## Articles\n\n| # | outlet | published | title |\n|---|---|---|---|\n");
     for (i, a) in v.articles.iter().enumerate() {
         o.push_str(&format!(
             "| {} | {} | {} | {} |\n",

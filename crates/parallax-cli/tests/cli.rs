@@ -81,12 +81,29 @@ fn ingest_demo_corpus_and_read_the_stories() {
     assert_eq!(story_of(&stories, &data, "demo-012"), bank);
     assert!(cup != blast && bank != blast && cup != bank);
 
-    // Text output of a story names its outlets and shared terms.
+    // Text output of a story names its outlets and shared terms, and
+    // shows the summary (with citations) and the timeline first.
     let text = parallax(&data).args(["story", &blast]).output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(
         text.contains("Meridian Press Agency") && text.contains("Shared terms"),
         "{text}"
+    );
+    let summary_at = text.find("\nSummary\n").expect("a summary");
+    assert!(summary_at < text.find("\nArticles\n").unwrap(), "{text}");
+    assert!(
+        text.contains("[1]") && text.contains("Sources: [1]"),
+        "{text}"
+    );
+    assert!(text.contains("\nTimeline\n"), "{text}");
+    let md = parallax(&data)
+        .args(["story", &blast, "--markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(
+        md.contains("## Summary") && md.contains("## Timeline"),
+        "{md}"
     );
 
     // Re-ingesting changes nothing.
@@ -359,6 +376,57 @@ fn seeds_make_one_story() {
     );
     let arts = story["articles"].as_array().unwrap();
     assert_eq!(arts.len(), 2);
+    // The summary states the failed talks, the hospital strike and the
+    // disputed account of it; every sentence cites its sources (both
+    // outlets where both report it), with offsets into the article.
+    let summary = story["summary"].as_array().unwrap();
+    let text: String = summary
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("failed to agree to a cease-fire"), "{text}");
+    assert!(text.contains("hospital"), "{text}");
+    assert!(
+        text.contains("insisted") || text.contains("denied"),
+        "{text}"
+    );
+    let words = text.split_whitespace().count();
+    assert!((40..=110).contains(&words), "{words} words: {text}");
+    for s in summary {
+        let cites = s["citations"].as_array().unwrap();
+        assert!(!cites.is_empty(), "{s}");
+        for c in cites {
+            assert!(c["start"].as_u64().unwrap() < c["end"].as_u64().unwrap());
+        }
+    }
+    assert!(
+        summary
+            .iter()
+            .any(|s| s["sources"].as_array().unwrap().len() == 2),
+        "no sentence cites both outlets: {text}"
+    );
+    // The cited span of the sentence is the sentence, in the article.
+    let c0 = &summary[0]["citations"][0];
+    let art = arts[c0["n"].as_u64().unwrap() as usize - 1]["id"]
+        .as_str()
+        .unwrap();
+    let a = json(
+        &parallax(&data)
+            .args(["article", art, "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let (s, e) = (
+        c0["start"].as_u64().unwrap() as usize,
+        c0["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        a["text"].as_str().unwrap()[s..e].trim(),
+        summary[0]["text"].as_str().unwrap()
+    );
+    assert!(story["timeline"].is_array());
     let first = arts
         .iter()
         .find(|a| a["source"].as_str().unwrap().contains("000_"))

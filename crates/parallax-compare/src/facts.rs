@@ -25,6 +25,11 @@ pub const FACT_THRESHOLD: f32 = 0.6;
 pub struct StatementRef {
     /// The article (its external id when it has one).
     pub article: String,
+    /// The article's index in the story.
+    #[serde(skip)]
+    pub article_index: usize,
+    /// The clause's byte span in the article text.
+    pub span: Span,
     /// Its outlet.
     pub outlet: String,
     /// The clause as written.
@@ -253,6 +258,8 @@ pub fn report(inputs: &[ArticleInput], canonical: &dyn Fn(&str) -> Option<String
 
     let sref = |s: &Statement| StatementRef {
         article: ids[s.article].0.clone(),
+        article_index: s.article,
+        span: s.span,
         outlet: ids[s.article].1.clone(),
         sentence: s.text.clone(),
         attributed_to: s.attributed_to.clone(),

@@ -126,6 +126,9 @@ fn decode_features(terms: Vec<(String, f32)>, s: &str) -> (Doc, bool) {
     (doc, real)
 }
 
+/// Weight of a title's framing penalty against its centrality (cosine).
+const HEADLINE_PENALTY: f32 = 0.1;
+
 /// A title that may become a story's headline.
 #[derive(Debug, Clone)]
 struct HeadlineCandidate {
@@ -175,7 +178,8 @@ impl StoryAgg {
     }
 
     /// The headline: the most central title (closest to the story's lead
-    /// centroid), real titles before provisional ones; ties to the earliest.
+    /// centroid) with the least one-sided framing, real titles before
+    /// provisional ones; ties to the earliest.
     fn choose_headline(&mut self, story: usize, clusterer: &Clusterer) {
         let any_real = self.candidates.iter().any(|c| c.real);
         let mut best: Option<(usize, f32)> = None;
@@ -183,7 +187,10 @@ impl StoryAgg {
             if any_real && !c.real {
                 continue;
             }
-            let s = clusterer.lead_similarity(story, &c.terms);
+            // Centrality, less a penalty for framing only one side uses
+            // (loaded words, questions, exclamations, scare quotes).
+            let s = clusterer.lead_similarity(story, &c.terms)
+                - HEADLINE_PENALTY * parallax_summary::headline::penalty(&c.title);
             if best.is_none_or(|(_, b)| s > b) {
                 best = Some((i, s));
             }
@@ -493,6 +500,34 @@ mod tests {
             article("Mariners win the cup final", "Port Velna Mariners beat Dravnik Union in the cup final on Sunday. The stadium was full.", "Sport Post"),
             article("Divers search river after Tarno bridge collapse", "Divers searched the Vell river after the Tarno bridge collapsed. Two people are missing.", "Tarno Herald"),
         ]
+    }
+
+    #[test]
+    fn summaries_are_cited_and_deterministic() {
+        let arts = vec![
+            article("Tarno bridge collapses into the Vell river", "The old bridge in Tarno collapsed into the Vell river on Monday, the mayor said. Divers searched the river for two missing drivers. The bridge had been closed for repairs last year.", "Velmar Daily"),
+            article("Divers search river after Tarno bridge collapse", "Divers searched the Vell river after the old Tarno bridge collapsed on Monday. Two drivers are missing, police said. Engineers had warned about cracks in the bridge.", "Tarno Herald"),
+            article("Bridge collapse: mayor denies warnings were ignored", "The mayor of Tarno denied that warnings about the bridge were ignored. The old bridge collapsed into the Vell river on Monday. Rescue teams are still searching.", "North Courier"),
+        ];
+        let a = compare_articles(&arts);
+        let b = compare_articles(&arts);
+        assert!(!a.digest.is_empty());
+        assert_eq!(
+            serde_json::to_string(&a.digest).unwrap(),
+            serde_json::to_string(&b.digest).unwrap()
+        );
+        for s in &a.digest {
+            assert!(!s.citations.is_empty());
+            let c = &s.citations[0];
+            assert_eq!(arts[c.n - 1].text[c.start..c.end].trim(), s.text);
+        }
+        // A fact all three report is cited to all three.
+        assert!(
+            a.digest.iter().any(|s| s.sources.len() >= 2),
+            "{:?}",
+            a.digest
+        );
+        assert!(a.neutral_headline.is_some());
     }
 
     #[test]

@@ -6,6 +6,9 @@ use parallax_compare::facts::{self, FactReport};
 use parallax_compare::quotes::{cited_sources, quotes_by_speaker, CitedSource, SpeakerQuotes};
 use parallax_compare::{compare, Comparison};
 use parallax_core::{Article, ArticleId, StorySummary, TitleSource};
+use parallax_summary::headline::Headline;
+use parallax_summary::timeline::TimelineEntry;
+use parallax_summary::{Length, Source, Summary, SummarySentence};
 use parallax_text::Stemmer;
 use serde::Serialize;
 
@@ -57,6 +60,16 @@ pub struct StoryView {
     /// the numbers table.
     #[serde(flatten)]
     pub report: FactReport,
+    /// A neutral headline chosen among the titles (the stored headline
+    /// when no title qualifies).
+    pub neutral_headline: Option<Headline>,
+    /// The summary: sentences with their citations (`summary` in JSON).
+    #[serde(rename = "summary")]
+    pub digest: Vec<SummarySentence>,
+    /// The sources the summary cites, numbered as in its citations.
+    pub summary_sources: Vec<Source>,
+    /// Dated developments with their sources.
+    pub timeline: Vec<TimelineEntry>,
 }
 
 impl StoryView {
@@ -127,6 +140,17 @@ pub(crate) fn build(
         (quotes, guarded(|| facts::report(&inputs, &canonical)))
     };
     let citations = cited_sources(&arefs, &srefs);
+    let (summary_out, neutral_headline, timeline) = guarded(|| {
+        let s = parallax_summary::summarise(articles, &report, Length::Auto, stemmer);
+        let h = parallax_summary::neutral_headline(articles, &report, stemmer);
+        let t = parallax_summary::timeline::timeline(articles, &report);
+        (s, h, t)
+    });
+    let Summary {
+        sentences: summary_sentences,
+        sources: summary_sources,
+        ..
+    } = summary_out;
     let articles = articles
         .iter()
         .zip(&analyses)
@@ -150,6 +174,10 @@ pub(crate) fn build(
         quotes,
         citations,
         report,
+        neutral_headline,
+        digest: summary_sentences,
+        summary_sources,
+        timeline,
     }
 }
 

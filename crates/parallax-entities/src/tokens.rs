@@ -16,12 +16,14 @@ pub fn tokenise(text: &str) -> Vec<Vec<Span>> {
     let mut sents = Vec::new();
     let mut cur: Vec<Span> = Vec::new();
     let mut pos = 0;
-    let bytes = text.as_bytes();
     while pos < text.len() {
         // skip whitespace; a blank line ends the sentence
         let ws_start = pos;
-        while pos < text.len() && bytes[pos].is_ascii_whitespace() {
-            pos += 1;
+        // Any Unicode space (a thin or no-break space too): a token never
+        // starts with one, or the piece below would be empty and the loop
+        // would not advance.
+        while let Some(c) = text[pos..].chars().next().filter(|c| c.is_whitespace()) {
+            pos += c.len_utf8();
         }
         if text[ws_start..pos].matches('\n').count() >= 2 && !cur.is_empty() {
             sents.push(std::mem::take(&mut cur));
@@ -101,6 +103,14 @@ fn split_piece(p: &str, off: usize) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unicode_spaces_separate_tokens_and_end() {
+        let text = "John F.\u{2009}Kelly left.\u{00a0}\u{2003}Then";
+        let sents = tokenise(text);
+        let toks: Vec<&str> = sents.iter().flatten().map(|s| &text[s.range()]).collect();
+        assert_eq!(toks, ["John", "F", ".", "Kelly", "left", ".", "Then"]);
+    }
 
     #[test]
     fn splits_tokens_and_sentences() {

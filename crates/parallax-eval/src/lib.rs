@@ -2,3 +2,5 @@
 //! labels.
 
 pub mod clustering;
+pub mod porter;
+pub mod rouge;

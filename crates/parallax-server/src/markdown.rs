@@ -49,7 +49,21 @@ pub(crate) const KNOWN: &[&str] = &[
     "entities",
     "quotes",
     "citations",
+    "summary",
+    "summary_sources",
+    "timeline",
+    "neutral_headline",
 ];
+
+/// `[1][3]` from a JSON array of source numbers.
+pub(crate) fn marks(v: &Value) -> String {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
+        .map(|n| format!("[{n}]"))
+        .collect()
+}
 
 /// The report.
 pub fn story(v: &Value) -> String {
@@ -64,6 +78,51 @@ pub fn story(v: &Value) -> String {
         escape(&text(&v["first_seen"])),
         escape(&text(&v["last_seen"])),
     );
+    if let Some(sents) = v["summary"].as_array().filter(|a| !a.is_empty()) {
+        md.push_str("## Summary\n\n");
+        let parts: Vec<String> = sents
+            .iter()
+            .map(|s| format!("{} {}", escape(&text(&s["text"])), marks(&s["sources"])))
+            .collect();
+        md.push_str(&parts.join(" "));
+        md.push_str("\n\n");
+        for src in v["summary_sources"].as_array().into_iter().flatten() {
+            let _ = writeln!(
+                md,
+                "{}. {} — {}",
+                text(&src["n"]),
+                escape(&text(&src["outlet"])),
+                escape(&text(&src["title"]))
+            );
+        }
+        md.push('\n');
+    }
+    if let Some(entries) = v["timeline"].as_array().filter(|a| !a.is_empty()) {
+        md.push_str("## Timeline\n\n");
+        for e in entries {
+            let mut ns: Vec<u64> = e["citations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["n"].as_u64())
+                .collect();
+            ns.sort_unstable();
+            ns.dedup();
+            let _ = writeln!(
+                md,
+                "- **{}** ({}): {} {}",
+                escape(&text(&e["date"])),
+                if text(&e["kind"]) == "event" {
+                    "happened"
+                } else {
+                    "first reported"
+                },
+                escape(&text(&e["text"])),
+                ns.iter().map(|n| format!("[{n}]")).collect::<String>()
+            );
+        }
+        md.push('\n');
+    }
     if let Some(arts) = v["articles"].as_array() {
         md.push_str("## Articles\n\n");
         for a in arts {

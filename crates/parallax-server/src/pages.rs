@@ -4,7 +4,7 @@
 //! sections added to the story view later appear without changes here.
 
 use crate::api::{find_article, run_search, SearchParams, StoriesParams};
-use crate::markdown::{text, KNOWN};
+use crate::markdown::{marks, text, KNOWN};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -253,6 +253,43 @@ fn story_page(v: &Value) -> Markup {
                     a href={ "/stories/" (pct(&id)) ".md" } { "Markdown report" } " · "
                     a href={ "/api/v1/stories/" (pct(&id)) } { "JSON" }
                 }
+                @if !arr("summary").is_empty() {
+                    section #summary {
+                        h2 { "Summary" }
+                        p.summary {
+                            @for s in arr("summary") {
+                                (text(&s["text"])) " "
+                                @for n in s["sources"].as_array().unwrap_or(&empty) {
+                                    a.cite href={ "#source-" (text(n)) } title="source" { "[" (text(n)) "]" }
+                                }
+                                " "
+                            }
+                        }
+                        ol.sources {
+                            @for src in arr("summary_sources") {
+                                li id={ "source-" (text(&src["n"])) } value=(text(&src["n"])) {
+                                    a href={ "/articles/" (pct(&text(&src["article"]))) } { (text(&src["outlet"])) }
+                                    @if !src["title"].is_null() { " — " (text(&src["title"])) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if !arr("timeline").is_empty() {
+                    section #timeline {
+                        h2 { "Timeline" }
+                        ol.timeline {
+                            @for e in arr("timeline") {
+                                li {
+                                    time datetime=(text(&e["date"])) { (text(&e["date"])) }
+                                    " " span.kind { @if text(&e["kind"]) == "event" { "happened" } @else { "first reported" } }
+                                    " " (text(&e["text"])) " "
+                                    (marks_of_citations(&e["citations"]))
+                                }
+                            }
+                        }
+                    }
+                }
                 section #articles {
                     h2 { "Articles" }
                     ol.articles {
@@ -345,6 +382,19 @@ fn story_page(v: &Value) -> Markup {
             }
         }))
     }
+}
+
+/// `[1][3]` for the distinct source numbers of a citation list.
+fn marks_of_citations(v: &Value) -> String {
+    let mut ns: Vec<u64> = v
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["n"].as_u64())
+        .collect();
+    ns.sort_unstable();
+    ns.dedup();
+    marks(&Value::from(ns))
 }
 
 fn layout_body_story(title: &str, body: Markup) -> Markup {

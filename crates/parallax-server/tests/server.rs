@@ -184,8 +184,17 @@ async fn story_route_has_the_cli_json_shape_and_a_markdown_report() {
         "entities",
         "quotes",
         "citations",
+        "summary",
+        "summary_sources",
+        "timeline",
     ] {
         assert_eq!(v[k], expected[k], "{k} differs");
+    }
+    // The summary: every sentence with citations to article offsets.
+    let summary = v["summary"].as_array().unwrap();
+    assert!(!summary.is_empty());
+    for s in summary {
+        assert!(!s["citations"].as_array().unwrap().is_empty(), "{s}");
     }
     for k in [
         "id",
@@ -210,6 +219,7 @@ async fn story_route_has_the_cli_json_shape_and_a_markdown_report() {
         .starts_with("text/markdown"));
     assert!(md.body.starts_with("# "), "{}", md.body);
     assert!(md.body.contains("## Articles"));
+    assert!(md.body.contains("## Summary") && md.body.contains("[1]"));
     let page_md = get(&app, &format!("/stories/{id}.md")).await;
     assert_eq!(page_md.body, md.body);
 
@@ -426,6 +436,9 @@ async fn pages_render_with_security_headers() {
     );
     let sp = get(&app, &format!("/stories/{story}")).await.body;
     for part in [
+        "Summary",
+        "href=\"#source-1\"",
+        "Timeline",
         "Articles",
         "Shared terms",
         "Entities",
