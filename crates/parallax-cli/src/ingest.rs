@@ -13,7 +13,9 @@ use std::time::Instant;
 
 #[derive(Args)]
 pub struct IngestArgs {
-    /// Files, directories (read recursively) or `-` for standard input.
+    /// Files (text, HTML, JSONL, `.warc`/`.warc.gz`), directories (read
+    /// recursively), `-` for standard input, or http(s) URLs of pages to
+    /// fetch.
     #[arg(required = true)]
     pub paths: Vec<String>,
     /// Outlet for articles whose input names none.
@@ -31,6 +33,8 @@ pub struct IngestArgs {
     /// Articles per transaction.
     #[arg(long, default_value_t = 500)]
     pub batch_size: usize,
+    #[command(flatten)]
+    pub fetch: crate::watch::FetchArgs,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -45,6 +49,7 @@ pub enum FormatArg {
     Text,
     Jsonl,
     Html,
+    Warc,
 }
 
 /// The outcome of an ingest run.
@@ -55,13 +60,24 @@ pub struct IngestSummary {
     pub failed: usize,
     pub new_stories: usize,
     pub skipped_files: usize,
+    /// WARC records without a web page (requests, metadata, images, 404s...).
+    pub skipped_records: u64,
+    /// Pages fetched from URLs.
+    pub fetched: usize,
     pub articles_total: usize,
     pub stories_total: usize,
     pub seconds: f64,
     /// Stories that received articles in this run.
     pub touched: usize,
+    #[serde(skip)]
+    pub touched_set: std::collections::HashSet<parallax_core::StoryId>,
+    /// The first errors (at most 1,000; all are counted in `failed`).
     pub errors: Vec<ErrorLine>,
 }
+
+/// Errors kept in the summary at most, so that a huge bad archive cannot
+/// fill memory.
+const MAX_ERRORS_KEPT: usize = 1000;
 
 #[derive(Debug, Serialize)]
 pub struct ErrorLine {
@@ -71,7 +87,21 @@ pub struct ErrorLine {
 
 pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u8> {
     let mut engine = open_engine(data_dir, config)?;
-    let inputs: Vec<Input> = args.paths.iter().map(|p| Input::parse(p)).collect();
+    let mut inputs: Vec<Input> = Vec::new();
+    let mut urls: Vec<String> = Vec::new();
+    let mut bad: Vec<ErrorLine> = Vec::new();
+    for p in &args.paths {
+        if parallax_fetch::is_http_url(p) {
+            urls.push(p.trim().to_string());
+        } else if parallax_fetch::looks_like_url(p) && !Path::new(p).exists() {
+            bad.push(ErrorLine {
+                input: p.clone(),
+                problem: "only http and https URLs can be fetched".into(),
+            });
+        } else {
+            inputs.push(Input::parse(p));
+        }
+    }
     let opts = ReadOptions {
         max_bytes: args.max_bytes,
         max_html_bytes: args.max_html_bytes,
@@ -80,27 +110,65 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u
             FormatArg::Text => Format::Text,
             FormatArg::Jsonl => Format::Jsonl,
             FormatArg::Html => Format::Html,
+            FormatArg::Warc => Format::Warc,
         },
         outlet: args.outlet.clone(),
     };
     let show_progress = !args.quiet && !args.json && std::io::stderr().is_terminal();
-    let summary = ingest_inputs(
-        &mut engine,
-        &inputs,
-        opts,
-        args.batch_size,
-        show_progress,
-        !args.quiet,
-    )?;
+    let started = Instant::now();
+    let mut summary = if inputs.is_empty() {
+        IngestSummary::default()
+    } else {
+        ingest_inputs(
+            &mut engine,
+            &inputs,
+            opts,
+            args.batch_size,
+            show_progress,
+            !args.quiet,
+        )?
+    };
+    if !urls.is_empty() {
+        crate::fetch::ingest_urls(
+            &mut engine,
+            &urls,
+            &args.fetch,
+            args.max_html_bytes,
+            args.outlet.as_deref(),
+            show_progress,
+            !args.quiet,
+            &mut summary,
+        )?;
+    }
+    for e in bad {
+        if !args.quiet {
+            eprintln!("parallax: skipped {}: {}", e.input, e.problem);
+        }
+        summary.failed += 1;
+        summary.errors.push(e);
+    }
+    summary.articles_total = engine.article_count()?;
+    summary.stories_total = engine.story_count();
+    summary.seconds = started.elapsed().as_secs_f64();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else if !args.quiet {
         println!(
-            "Ingested {} new article{} ({} unchanged, {} failed) into {} stor{} ({} new) in {:.2} s; {} now holds {} articles in {} stories.",
+            "Ingested {} new article{} ({} unchanged, {} failed{}{}) into {} stor{} ({} new) in {:.2} s; {} now holds {} articles in {} stories.",
             summary.added,
             if summary.added == 1 { "" } else { "s" },
             summary.unchanged,
             summary.failed,
+            if summary.fetched > 0 {
+                format!(", {} fetched", summary.fetched)
+            } else {
+                String::new()
+            },
+            if summary.skipped_records > 0 {
+                format!(", {} WARC records without a page skipped", summary.skipped_records)
+            } else {
+                String::new()
+            },
             count_stories(&summary),
             if count_stories(&summary) == 1 { "y" } else { "ies" },
             summary.new_stories,
@@ -148,11 +216,10 @@ pub fn ingest_inputs(
         skipped_files: reader.skipped(),
         ..Default::default()
     };
-    let mut touched = std::collections::HashSet::new();
     let mut batch = Vec::with_capacity(batch_size);
-    let mut flush = |batch: &mut Vec<parallax_core::Article>,
-                     summary: &mut IngestSummary,
-                     engine: &mut Engine|
+    let flush = |batch: &mut Vec<parallax_core::Article>,
+                 summary: &mut IngestSummary,
+                 engine: &mut Engine|
      -> Result<()> {
         if batch.is_empty() {
             return Ok(());
@@ -162,9 +229,9 @@ pub fn ingest_inputs(
         summary.unchanged += r.unchanged;
         summary.new_stories += r.new_stories;
         for (_, s) in r.added {
-            touched.insert(s);
+            summary.touched_set.insert(s);
         }
-        summary.touched = touched.len();
+        summary.touched = summary.touched_set.len();
         Ok(())
     };
     loop {
@@ -184,11 +251,14 @@ pub fn ingest_inputs(
                     pb.suspend(|| eprintln!("parallax: skipped {input}: {problem}"));
                 }
                 summary.failed += 1;
-                summary.errors.push(ErrorLine { input, problem });
+                if summary.errors.len() < MAX_ERRORS_KEPT {
+                    summary.errors.push(ErrorLine { input, problem });
+                }
             }
         }
     }
     flush(&mut batch, &mut summary, engine)?;
+    summary.skipped_records = reader.skipped_records();
     pb.finish_and_clear();
     summary.articles_total = engine.article_count()?;
     summary.stories_total = engine.story_count();

@@ -2,16 +2,19 @@
 //! `parallax-engine`; this crate only parses arguments and formats output.
 //!
 //! Exit codes: 0 success; 1 partial failure (some inputs could not be read,
-//! or the story/article asked for does not exist); 2 usage error; 3 fatal
-//! error (the store cannot be opened or written).
+//! a URL could not be fetched, a feed or an item failed in `watch`, or the
+//! story/article asked for does not exist); 2 usage error; 3 fatal error
+//! (the store cannot be opened or written, no feed to watch).
 
 mod demo;
 mod export;
 mod extract;
+mod fetch;
 mod ingest;
 mod search;
 mod serve;
 mod show;
+mod watch;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -47,8 +50,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read articles (text files, JSONL, directories, `-` for stdin) into the store.
+    /// Read articles (text, HTML, JSONL, WARC archives, directories, `-` for stdin, http(s) URLs) into the store.
     Ingest(ingest::IngestArgs),
+    /// Watch feeds (RSS, Atom, JSON Feed; URLs, URL lists, OPML): fetch and ingest new items as they appear.
+    Watch(watch::WatchArgs),
+    /// List the watched feeds with their health; add or remove feeds.
+    Feeds(watch::FeedsArgs),
     /// List stories, most recently updated first.
     Stories(show::StoriesArgs),
     /// Show one story: its articles and what they share.
@@ -90,6 +97,8 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Ingest(a) => ingest::run(&cli.data_dir, config, a),
+        Command::Watch(a) => watch::watch(&cli.data_dir, config, a),
+        Command::Feeds(a) => watch::feeds(&cli.data_dir, config, a),
         Command::Stories(a) => show::stories(&cli.data_dir, config, a),
         Command::Story(a) => show::story(&cli.data_dir, config, a),
         Command::Article(a) => show::article(&cli.data_dir, config, a),

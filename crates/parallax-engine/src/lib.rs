@@ -14,7 +14,10 @@ pub mod query;
 mod view;
 
 pub use parallax_cluster::{Config as ClusterConfig, DEFAULT_THRESHOLD};
-pub use parallax_store::{StoreError, StoredArticle};
+pub use parallax_store::{
+    FeedRow, FeedState, ItemOutcome, ItemStatus, NewItem, PendingItem, PollOk, StoreError,
+    StoredArticle,
+};
 pub use view::{ArticleRef, StoryView};
 /// The analysis, clustering and text crates, for evaluation and learning.
 pub use {parallax_analyse, parallax_cluster, parallax_text};
@@ -451,6 +454,17 @@ impl Engine {
     /// Number of stories.
     pub fn story_count(&self) -> usize {
         self.stories.len()
+    }
+
+    /// True when an article with this id is stored.
+    pub fn contains(&self, id: &ArticleId) -> Result<bool> {
+        Ok(self.store.contains(id)?)
+    }
+
+    /// The watch state of live ingestion (feeds, validators, seen items),
+    /// kept in the store beside the articles.
+    pub fn feeds(&mut self) -> FeedState<'_> {
+        self.store.feeds()
     }
 
     /// SQLite's integrity check of the store.

@@ -10,9 +10,22 @@ pub fn page_draft(
     url: Option<&str>,
     max_bytes: usize,
 ) -> Result<ArticleDraft, String> {
+    page_draft_http(html, url, None, max_bytes)
+}
+
+/// Like [`page_draft`], for a page fetched over HTTP: `content_type` is
+/// its `Content-Type` header, whose charset, when it names one, decodes
+/// the page.
+pub fn page_draft_http(
+    html: &[u8],
+    url: Option<&str>,
+    content_type: Option<&str>,
+    max_bytes: usize,
+) -> Result<ArticleDraft, String> {
     let opts = parallax_extract::Options {
         url: url.map(str::to_string),
         max_bytes,
+        http_charset: content_type.map(str::to_string),
         ..Default::default()
     };
     let e = parallax_extract::extract(html, &opts).map_err(|e| e.to_string())?;

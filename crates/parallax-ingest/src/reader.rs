@@ -1,12 +1,15 @@
 //! Walking inputs and streaming articles out of them.
 
 use crate::decode::{self, DecodeError};
+use crate::warc::{self, WarcReader, WarcRecord};
 use crate::{jsonl, ArticleDraft};
 use parallax_core::Article;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// One thing to read: a file or directory, or standard input (`-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,8 +35,9 @@ impl Input {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// By extension (`.jsonl`/`.ndjson`/`.json` JSONL, `.txt`/`.text`/`.md`
-    /// plain text, `.html`/`.htm` web pages), else by sniffing the first
-    /// byte (`{` is JSONL, `<` HTML).
+    /// plain text, `.html`/`.htm` web pages, `.warc`/`.warc.gz` archives),
+    /// else by sniffing the start (`WARC/` is a WARC archive, `{` JSONL,
+    /// `<` HTML).
     #[default]
     Auto,
     /// One article per file.
@@ -42,6 +46,9 @@ pub enum Format {
     Jsonl,
     /// One web page per file.
     Html,
+    /// A WARC archive (`.warc`, or `.warc.gz` by its name): the HTML pages
+    /// of its `response` (and `resource`) records.
+    Warc,
 }
 
 /// Reading options.
@@ -97,15 +104,45 @@ struct OpenJsonl {
     line: u64,
 }
 
+/// A WARC archive being read, with the count of its file bytes read.
+struct OpenWarc {
+    name: String,
+    records: WarcReader<Box<dyn BufRead>>,
+    file_bytes: Arc<AtomicU64>,
+    bytes_before: u64,
+    len: u64,
+}
+
+enum Current {
+    Jsonl(OpenJsonl),
+    Warc(OpenWarc),
+}
+
+/// Counts the bytes read through it (the compressed bytes of a
+/// `.warc.gz`), for progress.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 /// Streams articles from a list of inputs, in order: files in the order
 /// given, directories recursively in file-name order. Yields one
 /// `Err(InputError)` per input (or JSONL line) that cannot be read and
 /// carries on with the rest.
 pub struct Reader {
     jobs: std::vec::IntoIter<Job>,
-    current: Option<OpenJsonl>,
+    current: Option<Current>,
     opts: ReadOptions,
     skipped: usize,
+    skipped_records: u64,
     total_bytes: u64,
     bytes_done: u64,
 }
@@ -115,6 +152,10 @@ const JSONL_EXT: &[&str] = &["jsonl", "ndjson", "json"];
 const HTML_EXT: &[&str] = &["html", "htm", "xhtml"];
 
 fn ext_format(path: &Path) -> Option<Format> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if name.ends_with(".warc") || name.ends_with(".warc.gz") {
+        return Some(Format::Warc);
+    }
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     if TEXT_EXT.contains(&ext.as_str()) {
         Some(Format::Text)
@@ -188,6 +229,7 @@ impl Reader {
             current: None,
             opts,
             skipped,
+            skipped_records: 0,
             total_bytes,
             bytes_done: 0,
         }
@@ -203,15 +245,27 @@ impl Reader {
         self.total_bytes
     }
 
-    /// Bytes read so far, for progress.
+    /// Bytes read so far, for progress (of a `.warc.gz`, the compressed
+    /// bytes).
     pub fn bytes_done(&self) -> u64 {
-        self.bytes_done
+        match &self.current {
+            Some(Current::Warc(w)) => w.bytes_before + w.file_bytes.load(Ordering::Relaxed),
+            _ => self.bytes_done,
+        }
+    }
+
+    /// WARC records passed over: not responses, not HTML, or not a 2xx
+    /// status. They are not errors.
+    pub fn skipped_records(&self) -> u64 {
+        self.skipped_records
     }
 
     fn next_line(&mut self) -> Option<Result<Article, InputError>> {
         let max = self.opts.max_bytes as usize;
         loop {
-            let cur = self.current.as_mut()?;
+            let Some(Current::Jsonl(cur)) = self.current.as_mut() else {
+                return None;
+            };
             let mut buf = Vec::new();
             let read = read_bounded_line(&mut cur.reader, &mut buf, max);
             cur.line += 1;
@@ -276,6 +330,121 @@ impl Reader {
         }
     }
 
+    /// The next article of the open WARC archive; `None` (and the archive
+    /// closed) at its end.
+    fn next_page(&mut self) -> Option<Result<Article, InputError>> {
+        loop {
+            let Some(Current::Warc(w)) = self.current.as_mut() else {
+                return None;
+            };
+            let rec = match w.records.next() {
+                None => {
+                    let w = match self.current.take() {
+                        Some(Current::Warc(w)) => w,
+                        _ => return None,
+                    };
+                    self.bytes_done =
+                        w.bytes_before + w.len.max(w.file_bytes.load(Ordering::Relaxed));
+                    return None;
+                }
+                Some(Err(e)) => {
+                    let input = format!("{} record {}", w.name, e.number);
+                    let problem = format!("at byte {}: {}", e.offset, e.problem);
+                    return Some(Err(InputError { input, problem }));
+                }
+                Some(Ok(rec)) => rec,
+            };
+            let name = w.name.clone();
+            match self.warc_page(&name, rec) {
+                Some(item) => return Some(item),
+                None => self.skipped_records += 1,
+            }
+        }
+    }
+
+    /// The article of one WARC record; `None` when the record holds no web
+    /// page (not a response, not HTML, not a 2xx status).
+    fn warc_page(&self, name: &str, rec: WarcRecord) -> Option<Result<Article, InputError>> {
+        let block = rec.block.as_deref()?;
+        let uri = rec.target_uri.clone().filter(|u| !u.is_empty());
+        let input = match &uri {
+            Some(u) => format!("{name} record {} ({u})", rec.number),
+            None => format!("{name} record {}", rec.number),
+        };
+        let fail = |problem: String| {
+            Some(Err(InputError {
+                input: input.clone(),
+                problem,
+            }))
+        };
+        let max = self.opts.max_html_bytes;
+        let too_large = || {
+            format!(
+                "page is {}, over the limit of {} for one page",
+                human(rec.length),
+                human(max)
+            )
+        };
+        let record_type = rec
+            .content_type
+            .as_deref()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let (body, content_type) = if rec.warc_type == "response" {
+            if !record_type.starts_with("application/http") {
+                return None; // DNS records and the like
+            }
+            let resp = match warc::http_response(block, max as usize) {
+                Ok(r) => r,
+                Err(_) if rec.truncated => return fail(too_large()),
+                Err(e) => return fail(e),
+            };
+            if !(200..300).contains(&resp.status) {
+                return None;
+            }
+            let ctype = resp.header("content-type").map(str::to_string);
+            let html = match &ctype {
+                Some(t) => warc::is_html_type(t),
+                None => resp.body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<'),
+            };
+            if !html {
+                return None;
+            }
+            if rec.truncated {
+                return fail(too_large());
+            }
+            (resp.body, ctype)
+        } else {
+            if !warc::is_html_type(&record_type) {
+                return None;
+            }
+            if rec.truncated {
+                return fail(too_large());
+            }
+            (block.to_vec(), rec.content_type.clone())
+        };
+        let mut draft = match crate::html::page_draft_http(
+            &body,
+            uri.as_deref(),
+            content_type.as_deref(),
+            max as usize,
+        ) {
+            Ok(d) => d,
+            Err(problem) => return fail(problem),
+        };
+        if draft.outlet.is_none() {
+            draft.outlet = self.opts.outlet.clone();
+        }
+        if let Some(d) = &rec.date {
+            draft.extra.insert("fetched".into(), d.clone().into());
+        }
+        if let Some(id) = &rec.record_id {
+            draft.extra.insert("warc_record".into(), id.clone().into());
+        }
+        draft.source = Some(format!("{name} record {}", rec.number));
+        Some(Ok(draft.build()))
+    }
+
     fn open_file(&mut self, path: PathBuf, format: Format) -> Option<Result<Article, InputError>> {
         let name = path.display().to_string();
         let fail = |problem: String| {
@@ -305,11 +474,53 @@ impl Reader {
                 if len == 0 {
                     return fail("empty file".into());
                 }
-                self.current = Some(OpenJsonl {
+                self.current = Some(Current::Jsonl(OpenJsonl {
                     name,
                     reader: Box::new(reader),
                     line: 0,
-                });
+                }));
+                None
+            }
+            Format::Warc => {
+                if len == 0 {
+                    self.bytes_done += len;
+                    return fail("empty file".into());
+                }
+                // Reopen through a byte counter (the sniffing above may
+                // have buffered the start).
+                drop(reader);
+                let file = match File::open(&path) {
+                    Ok(f) => f,
+                    Err(e) => return fail(io_problem(&e)),
+                };
+                let count = Arc::new(AtomicU64::new(0));
+                let counted = BufReader::with_capacity(
+                    256 * 1024,
+                    Counting {
+                        inner: file,
+                        count: count.clone(),
+                    },
+                );
+                let mut counted = counted;
+                let gzip = match counted.fill_buf() {
+                    Ok(b) => b.starts_with(&[0x1f, 0x8b]),
+                    Err(e) => return fail(io_problem(&e)),
+                };
+                let stream: Box<dyn BufRead> = if gzip {
+                    Box::new(BufReader::with_capacity(
+                        256 * 1024,
+                        flate2::bufread::MultiGzDecoder::new(counted),
+                    ))
+                } else {
+                    Box::new(counted)
+                };
+                self.current = Some(Current::Warc(OpenWarc {
+                    name,
+                    records: WarcReader::new(stream, self.opts.max_html_bytes),
+                    file_bytes: count,
+                    bytes_before: self.bytes_done,
+                    len,
+                }));
                 None
             }
             Format::Html => {
@@ -420,11 +631,32 @@ impl Reader {
             return Some(self.html_article(&bytes, "-".into()));
         }
         if format == Format::Jsonl {
-            self.current = Some(OpenJsonl {
+            self.current = Some(Current::Jsonl(OpenJsonl {
                 name: "-".into(),
                 reader: Box::new(reader),
                 line: 0,
-            });
+            }));
+            return None;
+        }
+        if format == Format::Warc {
+            let is_gzip = reader
+                .fill_buf()
+                .is_ok_and(|b| b.starts_with(&[0x1f, 0x8b]));
+            let stream: Box<dyn BufRead> = if is_gzip {
+                Box::new(BufReader::with_capacity(
+                    256 * 1024,
+                    flate2::bufread::MultiGzDecoder::new(reader),
+                ))
+            } else {
+                Box::new(reader)
+            };
+            self.current = Some(Current::Warc(OpenWarc {
+                name: "-".into(),
+                records: WarcReader::new(stream, self.opts.max_html_bytes),
+                file_bytes: Arc::new(AtomicU64::new(0)),
+                bytes_before: self.bytes_done,
+                len: 0,
+            }));
             return None;
         }
         let mut bytes = Vec::new();
@@ -450,11 +682,20 @@ impl Iterator for Reader {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if self.current.is_some() {
-                if let Some(item) = self.next_line() {
-                    return Some(item);
+            match self.current {
+                Some(Current::Jsonl(_)) => {
+                    if let Some(item) = self.next_line() {
+                        return Some(item);
+                    }
+                    continue;
                 }
-                continue;
+                Some(Current::Warc(_)) => {
+                    if let Some(item) = self.next_page() {
+                        return Some(item);
+                    }
+                    continue;
+                }
+                None => {}
             }
             let job = self.jobs.next()?;
             let item = match job {
@@ -469,10 +710,13 @@ impl Iterator for Reader {
     }
 }
 
-/// Looks at the first non-space byte: `{` means JSONL, `<` HTML, else
-/// plain text.
+/// Looks at the start: `WARC/` (or gzip) means a WARC archive, then the
+/// first non-space byte: `{` means JSONL, `<` HTML, else plain text.
 fn sniff(reader: &mut dyn BufRead) -> io::Result<Format> {
     let buf = reader.fill_buf()?;
+    if buf.starts_with(b"WARC/") {
+        return Ok(Format::Warc);
+    }
     let first = buf
         .strip_prefix(b"\xef\xbb\xbf")
         .unwrap_or(buf)
@@ -639,6 +883,93 @@ mod tests {
             .to_string()
             .contains("l.jsonl:1"));
         assert!(items[1].is_ok());
+    }
+
+    fn warc_record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
+        let ctype = if kind == "response" {
+            "application/http; msgtype=response"
+        } else {
+            "application/http; msgtype=request"
+        };
+        let mut r = format!(
+            "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2026-03-02T11:00:00Z\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\r\n",
+            block.len()
+        )
+        .into_bytes();
+        r.extend_from_slice(block);
+        r.extend_from_slice(b"\r\n\r\n");
+        r
+    }
+
+    fn page(title: &str) -> Vec<u8> {
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><head><title>{title}</title></head><body><article><h1>{title}</h1>\
+             <p>The council of Tarno met on Monday to discuss the closure of the old bridge over the river, officials said.</p>\
+             <p>Engineers will report on the state of the piers within three weeks, according to the city.</p></article></body></html>"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn warc_archives_plain_and_gzipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut data = warc_record(
+            "request",
+            "https://tarno.example/a",
+            b"GET /a HTTP/1.1\r\n\r\n",
+        );
+        data.extend(warc_record(
+            "response",
+            "https://tarno.example/a",
+            &page("Bridge closes in Tarno"),
+        ));
+        data.extend(warc_record(
+            "response",
+            "https://tarno.example/logo.png",
+            b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG",
+        ));
+        data.extend(warc_record(
+            "response",
+            "https://tarno.example/gone",
+            b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\n<p>no</p>",
+        ));
+        data.extend(warc_record(
+            "response",
+            "https://tarno.example/broken",
+            b"garbage",
+        ));
+        data.extend(warc_record(
+            "response",
+            "https://tarno.example/b",
+            &page("Tarno council meets"),
+        ));
+        let plain = write(dir.path(), "crawl.warc", &data);
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&data).unwrap();
+        let gz = write(dir.path(), "crawl.warc.gz", &enc.finish().unwrap());
+        for p in [plain, gz] {
+            let len = std::fs::metadata(&p).unwrap().len();
+            let mut reader = Reader::new(&[Input::Path(p.clone())], ReadOptions::default());
+            let items: Vec<_> = reader.by_ref().collect();
+            assert_eq!(reader.skipped_records(), 3, "{p:?}");
+            assert_eq!(reader.bytes_done(), len);
+            let ok: Vec<&Article> = items.iter().filter_map(|r| r.as_ref().ok()).collect();
+            assert_eq!(ok.len(), 2);
+            assert_eq!(ok[0].url.as_deref(), Some("https://tarno.example/a"));
+            assert_eq!(ok[0].title.as_deref(), Some("Bridge closes in Tarno"));
+            assert_eq!(ok[0].extra["fetched"], "2026-03-02T11:00:00Z");
+            let errors: Vec<String> = items
+                .iter()
+                .filter_map(|r| r.as_ref().err())
+                .map(|e| e.to_string())
+                .collect();
+            assert_eq!(errors.len(), 1);
+            assert!(
+                errors[0].contains("record 5 (https://tarno.example/broken)")
+                    && errors[0].contains("no HTTP header"),
+                "{errors:?}"
+            );
+        }
     }
 
     #[test]

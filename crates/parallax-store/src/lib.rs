@@ -15,6 +15,9 @@ use parallax_core::{Article, ArticleId, StoryId, StorySummary};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 
+mod watch;
+pub use watch::{FeedRow, FeedState, ItemOutcome, ItemStatus, NewItem, PendingItem, PollOk};
+
 /// Storage errors.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -78,6 +81,37 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE articles ADD COLUMN duplicate_of TEXT;
     ALTER TABLE articles ADD COLUMN duplicate_similarity REAL;
     ALTER TABLE stories ADD COLUMN independent INTEGER;
+    "#,
+    // 3: live ingestion: watched feeds with their HTTP validators, schedule
+    // and health, and the items seen in each (times are Unix milliseconds).
+    r#"
+    CREATE TABLE feeds (
+        url           TEXT PRIMARY KEY,
+        title         TEXT,
+        added_at      INTEGER NOT NULL,
+        etag          TEXT,
+        last_modified TEXT,
+        next_poll     INTEGER NOT NULL DEFAULT 0,
+        last_poll     INTEGER,
+        last_ok       INTEGER,
+        failures      INTEGER NOT NULL DEFAULT 0,
+        last_error    TEXT
+    );
+    CREATE TABLE feed_items (
+        feed          TEXT NOT NULL REFERENCES feeds(url) ON DELETE CASCADE,
+        key           TEXT NOT NULL,
+        url           TEXT,
+        meta          TEXT,
+        status        TEXT NOT NULL,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        next_try      INTEGER NOT NULL DEFAULT 0,
+        last_error    TEXT,
+        article       TEXT,
+        first_seen    INTEGER NOT NULL,
+        done_at       INTEGER,
+        PRIMARY KEY (feed, key)
+    );
+    CREATE INDEX feed_items_pending ON feed_items(feed, status, next_try);
     "#,
 ];
 
@@ -200,6 +234,11 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// The watch state: feeds, their validators and health, seen items.
+    pub fn feeds(&mut self) -> FeedState<'_> {
+        FeedState::new(&mut self.conn)
     }
 
     /// True when an article with this id is stored.
