@@ -367,14 +367,30 @@ pub fn bench(args: BenchArgs) -> Result<u8> {
         .with_context(|| format!("cannot read {}", args.corpus.display()))?;
     let articles = perturbed(&corpus, args.articles);
     let mut times = Vec::new();
+    let mut summary_times = Vec::new();
     let mut facts = 0;
+    let stemmer = parallax_text::Stemmer::default();
     for _ in 0..args.runs.max(1) {
         let t = Instant::now();
         let v = parallax_engine::compare_articles(&articles);
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         facts = v.report.facts.len();
+        // The summary step alone (summary, headline, timeline from the
+        // story's facts), as the view runs it.
+        let t = Instant::now();
+        let s = parallax_summary::summarise(
+            &articles,
+            &v.report,
+            parallax_summary::Length::Auto,
+            &stemmer,
+        );
+        let h = parallax_summary::neutral_headline(&articles, &v.report, &stemmer);
+        let tl = parallax_summary::timeline::timeline(&articles, &v.report);
+        summary_times.push(t.elapsed().as_secs_f64() * 1000.0);
+        std::hint::black_box((s, h, tl));
     }
     times.sort_by(f64::total_cmp);
+    summary_times.sort_by(f64::total_cmp);
     println!(
         "compare-bench: {} articles, {} facts, median {:.1} ms (min {:.1}, max {:.1}) over {} runs",
         articles.len(),
@@ -383,6 +399,11 @@ pub fn bench(args: BenchArgs) -> Result<u8> {
         times[0],
         times[times.len() - 1],
         times.len()
+    );
+    println!(
+        "  summary step (summary, headline, timeline): median {:.2} ms (max {:.2})",
+        summary_times[summary_times.len() / 2],
+        summary_times[summary_times.len() - 1]
     );
     Ok(0)
 }

@@ -13,7 +13,7 @@
 //! `model.rs`.
 //!
 //! Reproduce: `parallax-eval summary ../shared/data/neus/train.jsonl --fit
-//! --write-model crates/parallax-summary/src/model.rs`, then
+//! --write-model crates/parallax-summary/src/model.rs` (then `cargo fmt`), then
 //! `parallax-eval summary ../shared/data/neus/val.jsonl`.
 
 use anyhow::{Context, Result};

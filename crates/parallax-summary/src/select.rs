@@ -38,7 +38,8 @@ pub struct Params {
     /// pronoun, or a pronoun is the speaker), in expected overlapping words.
     pub dangling: f32,
     /// Bonus for each of the story's main speakers a sentence gives a
-    /// voice to for the first time, in expected overlapping words.
+    /// voice to for the first time, in expected overlapping words (not
+    /// when the sentence names them only by a pronoun).
     pub actor: f32,
 }
 
@@ -263,7 +264,7 @@ pub fn select(
         }
         g - params.loaded * c.loaded as f32 - params.dangling * c.dangling as u8 as f32
             + params.support * (c.support.saturating_sub(1)) as f32
-            + params.actor * new_speakers
+            + params.actor * new_speakers * (!c.dangling) as u8 as f32
     };
     let f1 = |ov: f32, len: usize| 2.0 * ov / (len as f32 + target);
     let mut st = State::default();
