@@ -65,6 +65,19 @@ pub(crate) fn marks(v: &Value) -> String {
         .collect()
 }
 
+/// `[1][3]` for the distinct source numbers (`n`) of a citation list.
+pub(crate) fn citation_marks(v: &Value) -> String {
+    let mut ns: Vec<u64> = v
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["n"].as_u64())
+        .collect();
+    ns.sort_unstable();
+    ns.dedup();
+    marks(&Value::from(ns))
+}
+
 /// The report.
 pub fn story(v: &Value) -> String {
     let mut md = String::new();
@@ -100,14 +113,6 @@ pub fn story(v: &Value) -> String {
     if let Some(entries) = v["timeline"].as_array().filter(|a| !a.is_empty()) {
         md.push_str("## Timeline\n\n");
         for e in entries {
-            let mut ns: Vec<u64> = e["citations"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|c| c["n"].as_u64())
-                .collect();
-            ns.sort_unstable();
-            ns.dedup();
             let _ = writeln!(
                 md,
                 "- **{}** ({}): {} {}",
@@ -118,7 +123,7 @@ pub fn story(v: &Value) -> String {
                     "first reported"
                 },
                 escape(&text(&e["text"])),
-                ns.iter().map(|n| format!("[{n}]")).collect::<String>()
+                citation_marks(&e["citations"])
             );
         }
         md.push('\n');

@@ -4,7 +4,7 @@
 //! sections added to the story view later appear without changes here.
 
 use crate::api::{find_article, run_search, SearchParams, StoriesParams};
-use crate::markdown::{marks, text, KNOWN};
+use crate::markdown::{citation_marks, text, KNOWN};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -284,7 +284,7 @@ fn story_page(v: &Value) -> Markup {
                                     time datetime=(text(&e["date"])) { (text(&e["date"])) }
                                     " " span.kind { @if text(&e["kind"]) == "event" { "happened" } @else { "first reported" } }
                                     " " (text(&e["text"])) " "
-                                    (marks_of_citations(&e["citations"]))
+                                    (citation_marks(&e["citations"]))
                                 }
                             }
                         }
@@ -382,19 +382,6 @@ fn story_page(v: &Value) -> Markup {
             }
         }))
     }
-}
-
-/// `[1][3]` for the distinct source numbers of a citation list.
-fn marks_of_citations(v: &Value) -> String {
-    let mut ns: Vec<u64> = v
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c["n"].as_u64())
-        .collect();
-    ns.sort_unstable();
-    ns.dedup();
-    marks(&Value::from(ns))
 }
 
 fn layout_body_story(title: &str, body: Markup) -> Markup {
