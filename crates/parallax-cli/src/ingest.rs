@@ -35,6 +35,10 @@ pub struct IngestArgs {
     pub batch_size: usize,
     #[command(flatten)]
     pub fetch: crate::watch::FetchArgs,
+    /// Do not update the search index (`parallax search` and `serve` catch
+    /// up later).
+    #[arg(long)]
+    pub no_index: bool,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -71,8 +75,58 @@ pub struct IngestSummary {
     pub touched: usize,
     #[serde(skip)]
     pub touched_set: std::collections::HashSet<parallax_core::StoryId>,
+    /// Seconds spent in each stage.
+    pub stages: Stages,
+    /// Articles added to the search index.
+    pub indexed: usize,
+    /// Peak resident memory of the process, in bytes (Linux).
+    pub peak_rss_bytes: Option<u64>,
     /// The first errors (at most 1,000; all are counted in `failed`).
     pub errors: Vec<ErrorLine>,
+}
+
+/// Seconds per stage of an ingest run. Facts, summaries and timelines are
+/// not computed at ingest: a story's comparison is built when it is shown.
+#[derive(Debug, Default, Serialize)]
+pub struct Stages {
+    /// Reading and decoding inputs into articles (extraction of HTML
+    /// included).
+    pub read: f64,
+    /// Analysis (across cores), clustering and storing, as the engine
+    /// reports them.
+    #[serde(flatten)]
+    pub engine: parallax_engine::StageTimes,
+    /// Adding the new articles to the search index.
+    pub index: f64,
+}
+
+/// The peak resident set size of this process (`VmHWM`), on Linux.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Adds what the store holds and the search index does not; returns the
+/// count. A failure is reported and leaves the store as it is: the index
+/// catches up on the next run.
+pub fn update_index(data_dir: &Path, engine: &Engine, show_progress: bool) -> Result<usize> {
+    let index = parallax_server::search::SearchIndex::open(data_dir)?;
+    let pending = engine.article_count()?.saturating_sub(index.len() as usize);
+    let pb = if show_progress && pending > 10_000 {
+        let pb = ProgressBar::with_draw_target(Some(pending as u64), ProgressDrawTarget::stderr());
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} indexing {wide_bar} {pos}/{len}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+    let n = index.catch_up(engine, &mut |n| pb.set_position(n as u64))?;
+    pb.finish_and_clear();
+    Ok(n)
 }
 
 /// Errors kept in the summary at most, so that a huge bad archive cannot
@@ -147,9 +201,18 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u
         summary.failed += 1;
         summary.errors.push(e);
     }
+    if !args.no_index {
+        let clock = Instant::now();
+        match update_index(data_dir, &engine, show_progress) {
+            Ok(n) => summary.indexed = n,
+            Err(e) => eprintln!("parallax: warning: the search index was not updated: {e:#}"),
+        }
+        summary.stages.index = clock.elapsed().as_secs_f64();
+    }
     summary.articles_total = engine.article_count()?;
     summary.stories_total = engine.story_count();
     summary.seconds = started.elapsed().as_secs_f64();
+    summary.peak_rss_bytes = peak_rss_bytes();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else if !args.quiet {
@@ -225,6 +288,7 @@ pub fn ingest_inputs(
             return Ok(());
         }
         let r = engine.ingest_batch(std::mem::take(batch))?;
+        summary.stages.engine += r.timings;
         summary.added += r.added.len();
         summary.unchanged += r.unchanged;
         summary.new_stories += r.new_stories;
@@ -234,8 +298,11 @@ pub fn ingest_inputs(
         summary.touched = summary.touched_set.len();
         Ok(())
     };
+    let mut read_seconds = 0.0;
     loop {
+        let clock = Instant::now();
         let item = reader.next();
+        read_seconds += clock.elapsed().as_secs_f64();
         pb.set_position(reader.bytes_done());
         match item {
             None => break,
@@ -258,6 +325,7 @@ pub fn ingest_inputs(
         }
     }
     flush(&mut batch, &mut summary, engine)?;
+    summary.stages.read = read_seconds;
     summary.skipped_records = reader.skipped_records();
     pb.finish_and_clear();
     summary.articles_total = engine.article_count()?;

@@ -489,6 +489,9 @@ pub fn watch(data_dir: &Path, config: ClusterConfig, args: WatchArgs) -> Result<
     pb.finish_and_clear();
     // Let in-flight requests go; the state of every item is in the store.
     rt.shutdown_timeout(Duration::from_millis(100));
+    if let Err(e) = crate::ingest::update_index(data_dir, &engine, false) {
+        eprintln!("parallax: warning: the search index was not updated: {e:#}");
+    }
     summary.articles_total = engine.article_count()?;
     summary.stories_total = engine.story_count();
     summary.seconds = started.elapsed().as_secs_f64();

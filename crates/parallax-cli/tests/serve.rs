@@ -28,8 +28,39 @@ fn ingest_demo(data: &Path) {
 fn search_finds_phrases_and_reindexes() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    ingest_demo(&data);
-    // The index is built from the store on first use.
+    // `ingest` indexes what it stored.
+    let out = parallax(&data)
+        .args(["ingest", "--json"])
+        .arg(corpus())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["indexed"], 12, "{v}");
+    for stage in ["read", "analyse", "cluster", "store", "index"] {
+        assert!(v["stages"][stage].as_f64().unwrap() >= 0.0, "{stage}: {v}");
+    }
+    assert!(data.join("search").is_dir());
+    // An index that lacks the store's tail (a run with --no-index, or an
+    // interrupted one) catches up on use, with only the tail.
+    let extra = dir.path().join("extra.jsonl");
+    std::fs::write(&extra, "{\"id\": \"x1\", \"title\": \"Zorvath lighthouse keeper retires\", \"text\": \"The keeper of the Zorvath lighthouse retired on Friday after forty years.\"}\n").unwrap();
+    let out = parallax(&data)
+        .args(["ingest", "--json", "--no-index"])
+        .arg(&extra)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["added"].as_u64(), v["indexed"].as_u64()),
+        (Some(1), Some(0)),
+        "{v}"
+    );
+    let out = parallax(&data)
+        .args(["search", "zorvath", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 1, "{v}");
     let out = parallax(&data)
         .args(["search", "\"death toll\"", "--json"])
         .output()
@@ -46,7 +77,7 @@ fn search_finds_phrases_and_reindexes() {
         .args(["search", "--reindex"])
         .assert()
         .success()
-        .stderr(predicates::str::contains("indexed 12 articles"));
+        .stderr(predicates::str::contains("indexed 13 articles"));
     let out = parallax(&data)
         .args([
             "search",

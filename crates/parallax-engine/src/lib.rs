@@ -29,9 +29,13 @@ use parallax_cluster::{Clusterer, Doc};
 use parallax_core::{Article, ArticleId, StoryId, StorySummary, TitleSource};
 use parallax_store::{NewArticle, ReplayRow, Store, StoryRow};
 use parallax_text::Stemmer;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::thread::JoinHandle;
+use std::time::Instant;
 
 /// Engine errors.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +43,9 @@ pub enum EngineError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The clusterer could not be replayed from the store.
+    #[error("cannot replay the store: {0}")]
+    Replay(String),
     /// A story or article id matched several.
     #[error("`{0}` is ambiguous: it matches {1}")]
     Ambiguous(String, String),
@@ -59,6 +66,32 @@ pub struct BatchReport {
     /// Copies found in this batch: (copy, its original, estimated
     /// similarity of their shingles). A copy joins its original's story.
     pub copies: Vec<(ArticleId, ArticleId, f32)>,
+    /// Where the batch's time went.
+    pub timings: StageTimes,
+}
+
+/// Seconds spent in each stage of [`Engine::ingest_batch`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct StageTimes {
+    /// Analysis of the new articles (segmentation, terms, shingles),
+    /// across cores.
+    pub analyse: f64,
+    /// Copy detection, clustering and the stories' aggregates.
+    pub cluster: f64,
+    /// The batch's transaction.
+    pub store: f64,
+}
+
+impl std::ops::AddAssign for StageTimes {
+    fn add_assign(&mut self, o: StageTimes) {
+        self.analyse += o.analyse;
+        self.cluster += o.cluster;
+        self.store += o.store;
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Headline candidates kept per story (the first titled members).
@@ -242,49 +275,108 @@ impl StoryAgg {
     }
 }
 
-/// The engine over one store.
-pub struct Engine {
-    store: Store,
+/// The online state replayed from the store: the clusterer, the copy
+/// index, and each stored article's id and story, with the headline
+/// candidates of each story.
+struct Online {
     clusterer: Clusterer,
-    stemmer: Stemmer,
-    stories: Vec<StoryAgg>,
-    config: ClusterConfig,
     dedup: Dedup,
     /// Per article in arrival order (the dedup index's items): its id and
     /// story index.
     seen: Vec<(ArticleId, usize)>,
+    /// Headline candidates per story index, until moved into the stories.
+    candidates: Option<Vec<Vec<HeadlineCandidate>>>,
+}
+
+/// Replays the store's articles into a fresh online state.
+fn replay(store: &Store, config: ClusterConfig, stories: usize) -> Result<Online> {
+    let stemmer = Stemmer::default();
+    let mut online = Online {
+        clusterer: Clusterer::new(config),
+        dedup: Dedup::new(DedupConfig::default()),
+        seen: Vec::new(),
+        candidates: None,
+    };
+    let mut candidates: Vec<StoryAgg> = (0..stories)
+        .map(|_| StoryAgg::new(StoryId::founded_by(&ArticleId::from_url(""))))
+        .collect();
+    store.for_each_replay(|row: ReplayRow| {
+        let (doc, real) = decode_features(row.terms, &row.features);
+        online.clusterer.replay(&doc, row.story_index);
+        online
+            .dedup
+            .add(row.fingerprint, dedup::decode_signature(&row.minhash));
+        online.seen.push((row.id, row.story_index));
+        if let Some(agg) = candidates.get_mut(row.story_index) {
+            agg.add_candidate(row.title.as_deref(), real, &stemmer);
+        }
+    })?;
+    online.candidates = Some(candidates.into_iter().map(|a| a.candidates).collect());
+    Ok(online)
+}
+
+/// The engine over one store.
+pub struct Engine {
+    store: Store,
+    stemmer: Stemmer,
+    stories: Vec<StoryAgg>,
+    /// Every outlet of the stored articles.
+    outlets: BTreeSet<String>,
+    config: ClusterConfig,
+    /// The replayed online state, once ready.
+    online: OnceLock<Online>,
+    /// A replay running on another thread ([`Engine::open_deferred`]).
+    pending: Mutex<Option<JoinHandle<Result<Online>>>>,
 }
 
 impl Engine {
     /// Opens the engine on the store in `data_dir`, replaying the clusterer.
     pub fn open(data_dir: &Path, config: ClusterConfig) -> Result<Engine> {
-        Self::with_store(Store::open(data_dir)?, config)
+        let mut engine = Self::with_store(Store::open(data_dir)?, config)?;
+        engine.online_mut()?;
+        Ok(engine)
+    }
+
+    /// Opens the engine on the store in `data_dir` at once and replays the
+    /// clusterer on another thread: reading the store's stories and
+    /// articles does not wait for it; ingesting, and a story's full view
+    /// (which uses the clusterer's term statistics), wait for it to finish.
+    /// For a server, which then starts in milliseconds on any store.
+    pub fn open_deferred(data_dir: &Path, config: ClusterConfig) -> Result<Engine> {
+        let engine = Self::with_store(Store::open(data_dir)?, config)?;
+        let dir = data_dir.to_path_buf();
+        let stories = engine.stories.len();
+        let handle = std::thread::Builder::new()
+            .name("parallax-replay".into())
+            .spawn(move || replay(&Store::open(&dir)?, config, stories))
+            .map_err(|e| EngineError::Replay(e.to_string()))?;
+        *lock(&engine.pending) = Some(handle);
+        Ok(engine)
     }
 
     /// An engine on a fresh in-memory store.
     pub fn in_memory(config: ClusterConfig) -> Result<Engine> {
-        Self::with_store(Store::in_memory()?, config)
+        let mut engine = Self::with_store(Store::in_memory()?, config)?;
+        engine.online_mut()?;
+        Ok(engine)
     }
 
     fn with_store(store: Store, config: ClusterConfig) -> Result<Engine> {
         let mut engine = Engine {
             store,
-            clusterer: Clusterer::new(config),
             stemmer: Stemmer::default(),
             stories: Vec::new(),
+            outlets: BTreeSet::new(),
             config,
-            dedup: Dedup::new(DedupConfig::default()),
-            seen: Vec::new(),
+            online: OnceLock::new(),
+            pending: Mutex::new(None),
         };
-        engine.reload()?;
+        engine.load_stories()?;
         Ok(engine)
     }
 
-    /// Rebuilds the in-memory state from the store.
-    fn reload(&mut self) -> Result<()> {
-        self.clusterer = Clusterer::new(self.config);
-        self.dedup = Dedup::new(DedupConfig::default());
-        self.seen.clear();
+    /// Loads the stories' aggregates from the store.
+    fn load_stories(&mut self) -> Result<()> {
         self.stories = self
             .store
             .story_rows()?
@@ -301,22 +393,61 @@ impl Engine {
                 candidates: Vec::new(),
             })
             .collect();
-        let (clusterer, dedup, seen, stories, stemmer) = (
-            &mut self.clusterer,
-            &mut self.dedup,
-            &mut self.seen,
-            &mut self.stories,
-            &self.stemmer,
-        );
-        self.store.for_each_replay(|row: ReplayRow| {
-            let (doc, real) = decode_features(row.terms, &row.features);
-            clusterer.replay(&doc, row.story_index);
-            dedup.add(row.fingerprint, dedup::decode_signature(&row.minhash));
-            seen.push((row.id, row.story_index));
-            if let Some(agg) = stories.get_mut(row.story_index) {
-                agg.add_candidate(row.title.as_deref(), real, stemmer);
+        self.outlets = self
+            .stories
+            .iter()
+            .flat_map(|s| s.outlets.iter().cloned())
+            .collect();
+        Ok(())
+    }
+
+    /// Whether the replayed state is ready (always, except just after
+    /// [`Engine::open_deferred`]).
+    pub fn is_ready(&self) -> bool {
+        self.online.get().is_some()
+    }
+
+    /// The online state, waiting for a deferred replay (or replaying here
+    /// when none is running).
+    fn online(&self) -> Result<&Online> {
+        if let Some(o) = self.online.get() {
+            return Ok(o);
+        }
+        let pending = lock(&self.pending).take();
+        let online = match pending {
+            Some(h) => h
+                .join()
+                .map_err(|_| EngineError::Replay("the replay thread panicked".into()))??,
+            None => replay(&self.store, self.config, self.stories.len())?,
+        };
+        let _ = self.online.set(online);
+        self.online
+            .get()
+            .ok_or_else(|| EngineError::Replay("the replayed state was lost".into()))
+    }
+
+    /// The online state for changes; moves the replayed headline
+    /// candidates into the stories.
+    fn online_mut(&mut self) -> Result<&mut Online> {
+        self.online()?;
+        let online = self
+            .online
+            .get_mut()
+            .ok_or_else(|| EngineError::Replay("the replayed state was lost".into()))?;
+        if let Some(candidates) = online.candidates.take() {
+            for (agg, c) in self.stories.iter_mut().zip(candidates) {
+                agg.candidates = c;
             }
-        })?;
+        }
+        Ok(online)
+    }
+
+    /// Rebuilds the in-memory state from the store.
+    fn reload(&mut self) -> Result<()> {
+        self.load_stories()?;
+        self.online = OnceLock::new();
+        *lock(&self.pending) = None;
+        self.online_mut()?;
         Ok(())
     }
 
@@ -334,38 +465,56 @@ impl Engine {
             }
             fresh.push(a);
         }
-        let analyses: Vec<Analysis> = fresh.iter().map(|a| analyse(a, &self.stemmer)).collect();
+        let clock = Instant::now();
+        let stemmer = &self.stemmer;
+        let analyses: Vec<Analysis> = fresh.par_iter().map(|a| analyse(a, stemmer)).collect();
+        report.timings.analyse = clock.elapsed().as_secs_f64();
+        let clock = Instant::now();
         let now = chrono::Utc::now().fixed_offset();
         let mut rows = Vec::with_capacity(fresh.len());
         let mut touched: Vec<usize> = Vec::new();
-        let min_shingles = self.dedup.config().min_shingles;
+        self.online_mut()?;
+        let Engine {
+            online,
+            stories,
+            outlets,
+            ..
+        } = self;
+        let online = online
+            .get_mut()
+            .ok_or_else(|| EngineError::Replay("the replayed state was lost".into()))?;
+        let min_shingles = online.dedup.config().min_shingles;
         for (article, analysis) in fresh.into_iter().zip(analyses) {
             let doc = doc_of(&article, &analysis);
             let signature = dedup::signature(&analysis.shingles, min_shingles);
             let fingerprint = (analysis.words > 0).then_some(analysis.fingerprint);
-            let copy = self.dedup.add(fingerprint, signature.clone());
+            let copy = online.dedup.add(fingerprint, signature.clone());
             let assignment = match copy {
-                Some(c) => self.clusterer.add_to(&doc, self.seen[c.original].1),
-                None => self.clusterer.add(&doc),
+                Some(c) => online.clusterer.add_to(&doc, online.seen[c.original].1),
+                None => online.clusterer.add(&doc),
             };
             if assignment.founded {
-                debug_assert_eq!(assignment.story, self.stories.len());
-                self.stories
-                    .push(StoryAgg::new(StoryId::founded_by(&article.id)));
+                debug_assert_eq!(assignment.story, stories.len());
+                stories.push(StoryAgg::new(StoryId::founded_by(&article.id)));
                 report.new_stories += 1;
             }
-            let duplicate_of = copy.map(|c| (self.seen[c.original].0.clone(), c.similarity));
+            let duplicate_of = copy.map(|c| (online.seen[c.original].0.clone(), c.similarity));
             if let Some((original, sim)) = &duplicate_of {
                 report
                     .copies
                     .push((article.id.clone(), original.clone(), *sim));
             }
-            self.seen.push((article.id.clone(), assignment.story));
+            online.seen.push((article.id.clone(), assignment.story));
             let real = matches!(
                 article.title_source,
                 TitleSource::Given | TitleSource::FirstLine
             );
-            let agg = &mut self.stories[assignment.story];
+            if let Some(o) = &article.outlet {
+                if !outlets.contains(o) {
+                    outlets.insert(o.clone());
+                }
+            }
+            let agg = &mut stories[assignment.story];
             agg.add(&article, now);
             if copy.is_none() {
                 agg.independent += 1;
@@ -387,19 +536,33 @@ impl Engine {
         touched.sort_unstable();
         touched.dedup();
         for &i in &touched {
-            self.stories[i].choose_headline(i, &self.clusterer);
+            stories[i].choose_headline(i, &online.clusterer);
         }
         let story_rows: Vec<StoryRow> = touched.iter().map(|&i| self.stories[i].row(i)).collect();
+        report.timings.cluster = clock.elapsed().as_secs_f64();
+        let clock = Instant::now();
         if let Err(e) = self.store.write_batch(&rows, &story_rows) {
             self.reload()?;
             return Err(e.into());
         }
+        report.timings.store = clock.elapsed().as_secs_f64();
         Ok(report)
     }
 
     /// Stories, most recently updated first; `limit` 0 means all.
     pub fn stories(&self, limit: usize) -> Result<Vec<StorySummary>> {
         Ok(self.store.stories(limit)?)
+    }
+
+    /// Stories, most recently updated first, `limit` (0: all) after the
+    /// first `offset`.
+    fn store_stories_from(&self, offset: usize, limit: usize) -> Result<Vec<StorySummary>> {
+        Ok(self.store.stories_from(offset, limit)?)
+    }
+
+    /// Every distinct outlet of the stored articles, sorted.
+    fn outlet_names(&self) -> Vec<String> {
+        self.outlets.iter().cloned().collect()
     }
 
     /// Resolves a story id or unique prefix.
@@ -432,7 +595,8 @@ impl Engine {
         };
         let members = self.store.story_articles(&id)?;
         let articles: Vec<Article> = members.into_iter().map(|m| m.article).collect();
-        let idf = |t: &str| self.clusterer.idf(t);
+        let online = self.online()?;
+        let idf = |t: &str| online.clusterer.idf(t);
         Ok(Some(view::build(summary, &articles, &idf, &self.stemmer)))
     }
 
@@ -444,6 +608,15 @@ impl Engine {
     /// Streams every article in arrival order.
     pub fn for_each_article(&self, f: impl FnMut(StoredArticle) -> bool) -> Result<()> {
         Ok(self.store.for_each_article(f)?)
+    }
+
+    /// Streams the articles after the first `skip`, in arrival order.
+    pub fn for_each_article_from(
+        &self,
+        skip: usize,
+        f: impl FnMut(StoredArticle) -> bool,
+    ) -> Result<()> {
+        Ok(self.store.for_each_article_from(skip, f)?)
     }
 
     /// Number of stored articles.
@@ -601,6 +774,54 @@ mod tests {
         let mut e = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
         let rest = e.ingest_batch(all[2..].to_vec()).unwrap().added;
         assert_eq!(rest[0], one[2]);
+    }
+
+    #[test]
+    fn a_deferred_replay_reads_at_once_and_decides_like_a_full_open() {
+        let all = corpus();
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut e = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
+            e.ingest_batch(all[..2].to_vec()).unwrap();
+        }
+        let (full_view, story_id) = {
+            let mut e = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
+            let id = e.stories(1).unwrap()[0].id.to_string();
+            let view = serde_json::to_value(e.story(&id).unwrap()).unwrap();
+            (view, id)
+        };
+        let mut e = Engine::open_deferred(dir.path(), ClusterConfig::default()).unwrap();
+        // Listings come from the store, without the replay.
+        assert_eq!(e.stories(0).unwrap().len(), e.story_count());
+        assert_eq!(e.outlets().unwrap().len(), 2);
+        let view = serde_json::to_value(e.story(&story_id).unwrap()).unwrap();
+        assert_eq!(view, full_view, "a story's view waits for the replay");
+        assert!(e.is_ready());
+        let rest = e.ingest_batch(all[2..].to_vec()).unwrap().added;
+        let one = {
+            let mut e = Engine::in_memory(ClusterConfig::default()).unwrap();
+            e.ingest_batch(all.clone()).unwrap().added
+        };
+        assert_eq!(rest[0], one[2]);
+    }
+
+    #[test]
+    fn unfiltered_and_filtered_listings_agree() {
+        let mut e = Engine::in_memory(ClusterConfig::default()).unwrap();
+        e.ingest_batch(corpus()).unwrap();
+        let all = e.list_stories(&query::ListFilter::default(), 0, 0).unwrap();
+        let first = e.list_stories(&query::ListFilter::default(), 0, 1).unwrap();
+        assert_eq!(first.total, all.total);
+        assert_eq!(first.items[0].id, all.items[0].id);
+        assert_eq!(first.next, (all.total > 1).then_some(1));
+        let outlet = all.items[0].outlets[0].clone();
+        let f = query::ListFilter {
+            outlet: Some(outlet.clone()),
+            ..Default::default()
+        };
+        let some = e.list_stories(&f, 0, 0).unwrap();
+        assert!(some.items.iter().all(|s| s.outlets.contains(&outlet)));
+        assert!(e.outlets().unwrap().contains(&outlet));
     }
 
     #[test]

@@ -23,6 +23,11 @@ pub struct ListFilter {
 }
 
 impl ListFilter {
+    /// Whether the filter lets everything through.
+    pub fn is_empty(&self) -> bool {
+        self.outlet.is_none() && self.from.is_none() && self.to.is_none() && self.story.is_none()
+    }
+
     fn outlet_ok(&self, outlet: Option<&str>) -> bool {
         match (&self.outlet, outlet) {
             (None, _) => true,
@@ -111,6 +116,13 @@ impl Engine {
         offset: usize,
         limit: usize,
     ) -> Result<Page<StorySummary>> {
+        if filter.is_empty() {
+            // No filter: one page straight from the store's index.
+            let total = self.story_count();
+            let items = self.store_stories_from(offset, limit)?;
+            let next = (limit > 0 && offset + items.len() < total).then_some(offset + items.len());
+            return Ok(Page { items, total, next });
+        }
         let all: Vec<StorySummary> = self
             .stories(0)?
             .into_iter()
@@ -121,14 +133,7 @@ impl Engine {
 
     /// Every distinct outlet among the stories, sorted.
     pub fn outlets(&self) -> Result<Vec<String>> {
-        let mut v: Vec<String> = self
-            .stories(0)?
-            .into_iter()
-            .flat_map(|s| s.outlets)
-            .collect();
-        v.sort();
-        v.dedup();
-        Ok(v)
+        Ok(self.outlet_names())
     }
 
     /// Stored articles passing `filter`, in arrival order, `limit` from

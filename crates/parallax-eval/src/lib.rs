@@ -4,3 +4,4 @@
 pub mod clustering;
 pub mod porter;
 pub mod rouge;
+pub mod synth;

@@ -54,6 +54,40 @@ for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['deskto
   check(errors.length === 0, `${name}: no console errors or dialogs ${errors.join(' | ')}`);
   await page.close();
 }
+// Hostile input: an article posted through the API with script and
+// event-handler payloads in its title, text and outlet. Its pages must show
+// the payloads as text and run none of them (no dialog, no script error).
+{
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const fired = [];
+  page.on('dialog', async (d) => { fired.push(`dialog: ${d.message()}`); await d.dismiss(); });
+  page.on('pageerror', (e) => fired.push(String(e)));
+  const story = process.env.EVIL_STORY;
+  const article = process.env.EVIL_ARTICLE;
+  check(Boolean(story && article), 'xss: the hostile article was ingested through the API');
+  for (const [name, path] of [
+    ['story', `/stories/${story}`],
+    ['article', `/articles/${article}`],
+    ['front', `/?outlet=${encodeURIComponent('Evil <script>alert(1)</script> Outlet <img src=x onerror=alert(2)>')}`],
+    ['search', `/search?q=${encodeURIComponent('fertiliser')}`],
+  ]) {
+    const r = await page.goto(base + path);
+    check(r.status() === 200, `xss ${name}: 200`);
+    await page.waitForTimeout(200);
+    const text = await page.evaluate(() => document.body.innerText);
+    check(text.includes('<script>alert(1)</script>') || text.includes('<img src=x onerror=alert(2)>'),
+      `xss ${name}: the payload is shown as text`);
+    check(await page.locator('img[src=x], script:not([type])').count() === 0,
+      `xss ${name}: no injected element in the page`);
+    await page.screenshot({ path: `${out}/xss-${name}.png`, fullPage: true });
+  }
+  const csp = (await (await page.goto(base + '/')).allHeaders())['content-security-policy'] || '';
+  check(csp.includes("script-src") || csp.includes("default-src 'none'") || csp.includes("default-src 'self'"),
+    `xss: a Content-Security-Policy is sent (${csp})`);
+  check(fired.length === 0, `xss: no payload ran ${fired.join(' | ')}`);
+  await page.close();
+}
+
 await browser.close();
 console.log(failures ? `${failures} failed` : 'all passed');
 process.exit(failures ? 1 : 0);

@@ -192,9 +192,12 @@ async fn story(
         let v = state.run(move |e, inner| inner.story_json(e, &key)).await?;
         return Ok(markdown_response(crate::markdown::story(&v)));
     }
-    let v = state.run(move |e, inner| inner.story_json(e, &id)).await?;
-    let body = serde_json::to_vec(v.as_ref()).map_err(|e| ApiError::internal(e.to_string()))?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    let body = state.run(move |e, inner| inner.story_bytes(e, &id)).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        body.as_ref().clone(),
+    )
+        .into_response())
 }
 
 pub(crate) fn markdown_response(md: String) -> Response {

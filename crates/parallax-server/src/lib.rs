@@ -75,6 +75,8 @@ pub(crate) struct Inner {
     pub(crate) max_body: usize,
     /// Story views as JSON by story id, dropped on every write.
     cache: Mutex<HashMap<String, Arc<Value>>>,
+    /// The same views serialised, as `/api/v1/stories/{id}` sends them.
+    json: Mutex<HashMap<String, Arc<Vec<u8>>>>,
     /// Rendered story pages by story id, dropped on every write.
     pages: Mutex<HashMap<String, Arc<String>>>,
 }
@@ -85,9 +87,12 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl AppState {
     /// Opens the store (and the search index) of `data_dir`. The search
-    /// index is rebuilt from the store when it is behind it.
+    /// index catches up with the store when it is behind it. The clusterer
+    /// is replayed on another thread ([`Engine::open_deferred`]), so the
+    /// server answers at once on a store of any size; the first ingest and
+    /// the first story views wait for the replay.
     pub fn open(data_dir: &Path, options: ServeOptions) -> Result<AppState> {
-        let engine = Engine::open(data_dir, options.cluster)
+        let engine = Engine::open_deferred(data_dir, options.cluster)
             .with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
         let search = SearchIndex::open(data_dir)?;
         search.refresh_if_stale(&engine)?;
@@ -107,6 +112,7 @@ impl AppState {
                     options.max_body
                 },
                 cache: Mutex::new(HashMap::new()),
+                json: Mutex::new(HashMap::new()),
                 pages: Mutex::new(HashMap::new()),
             }),
         }
@@ -149,7 +155,25 @@ impl Inner {
         Ok(v)
     }
 
+    /// A story's view as JSON bytes (cached like [`Inner::story_json`]).
+    pub(crate) fn story_bytes(&self, engine: &Engine, key: &str) -> Result<Arc<Vec<u8>>, ApiError> {
+        if let Some(b) = lock(&self.json).get(key) {
+            return Ok(b.clone());
+        }
+        let v = self.story_json(engine, key)?;
+        let b = Arc::new(
+            serde_json::to_vec(v.as_ref()).map_err(|e| ApiError::internal(e.to_string()))?,
+        );
+        let mut json = lock(&self.json);
+        if json.len() > 512 {
+            json.clear();
+        }
+        json.insert(key.to_string(), b.clone());
+        Ok(b)
+    }
+
     pub(crate) fn invalidate(&self) {
+        lock(&self.json).clear();
         lock(&self.cache).clear();
         lock(&self.pages).clear();
     }

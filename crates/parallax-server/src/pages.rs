@@ -405,6 +405,13 @@ fn scalar(v: &Value) -> String {
         Value::Array(a) if a.iter().all(|x| !x.is_object() && !x.is_array()) => {
             a.iter().map(scalar).collect::<Vec<_>>().join(", ")
         }
+        // Fractions from f32 fields print as 0.3699999988079071: round
+        // them for a reader (the JSON keeps them exact).
+        Value::Number(n) if n.is_f64() => {
+            let x = n.as_f64().unwrap_or_default();
+            let s = format!("{x:.3}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
         other => other.to_string(),
     }
 }

@@ -2,7 +2,10 @@
 //!
 //! The index lives in `DATA_DIR/search/`. It is derived data: the store is
 //! the truth, and [`SearchIndex::rebuild`] recreates the index from it
-//! (`parallax search --reindex`). The server adds each article it ingests.
+//! (`parallax search --reindex`). The server adds each article it ingests;
+//! `parallax ingest` and `parallax watch` index what they stored at the end
+//! of a run ([`SearchIndex::catch_up`]), and so does the server at start-up
+//! for whatever an interrupted run left out.
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset};
@@ -22,6 +25,9 @@ use tantivy::{doc, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Term};
 
 /// Memory of the index writer (tantivy's minimum is 15 MB per thread).
 const WRITER_MEMORY: usize = 20_000_000;
+/// Threads and memory of the writer that indexes many articles at once.
+const BULK_THREADS: usize = 2;
+const BULK_WRITER_MEMORY: usize = 2 * 48_000_000;
 /// Bumped when the schema changes: an index of another version is rebuilt.
 const SCHEMA_VERSION: &str = "1";
 
@@ -227,14 +233,39 @@ impl SearchIndex {
 
     /// Recreates the index from every article of the store.
     pub fn rebuild(&self, engine: &Engine) -> Result<usize> {
-        let mut w = self.writer()?;
+        let mut w = self.bulk_writer()?;
         w.delete_all_documents()?;
+        let n = self.add_from(&mut w, engine, 0, &mut |_| {})?;
+        w.commit()?;
+        self.reader.reload()?;
+        Ok(n)
+    }
+
+    /// A writer for indexing many articles at once.
+    fn bulk_writer(&self) -> Result<IndexWriter> {
+        self.index
+            .writer_with_num_threads(BULK_THREADS, BULK_WRITER_MEMORY)
+            .context("cannot write the search index (is another process writing it?)")
+    }
+
+    /// Adds the store's articles after the first `skip` to `w`, calling
+    /// `progress` with the count so far now and then.
+    fn add_from(
+        &self,
+        w: &mut IndexWriter,
+        engine: &Engine,
+        skip: usize,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<usize> {
         let mut n = 0;
         let mut err = None;
-        engine.for_each_article(|s| {
+        engine.for_each_article_from(skip, |s| {
             match w.add_document(self.document(&s.article, s.story.as_str())) {
                 Ok(_) => {
                     n += 1;
+                    if n % 1024 == 0 {
+                        progress(n);
+                    }
                     true
                 }
                 Err(e) => {
@@ -246,20 +277,53 @@ impl SearchIndex {
         if let Some(e) = err {
             return Err(e.into());
         }
+        Ok(n)
+    }
+
+    /// Brings the index up to date with the store and returns how many
+    /// articles it added.
+    ///
+    /// Articles are indexed after they are stored and in the store's
+    /// arrival order, so the index holds a prefix of the store: what an
+    /// interrupted `parallax ingest` left out is the tail, and only the
+    /// tail is indexed here. If the index is not such a prefix (it holds
+    /// more articles than the store, or not the article the prefix should
+    /// end with), it is rebuilt.
+    pub fn catch_up(&self, engine: &Engine, progress: &mut dyn FnMut(usize)) -> Result<usize> {
+        let indexed = self.len() as usize;
+        let stored = engine.article_count()?;
+        if indexed == stored {
+            return Ok(0);
+        }
+        if indexed > stored || (indexed > 0 && !self.holds_article_at(engine, indexed - 1)?) {
+            return self.rebuild(engine);
+        }
+        let mut w = self.bulk_writer()?;
+        let n = self.add_from(&mut w, engine, indexed, progress)?;
         w.commit()?;
         self.reader.reload()?;
         Ok(n)
     }
 
-    /// Rebuilds the index if it does not hold as many articles as the
-    /// store (articles ingested by `parallax ingest` are not indexed until
-    /// then). Returns whether it rebuilt.
+    /// Whether the store's article at arrival position `pos` is indexed.
+    fn holds_article_at(&self, engine: &Engine, pos: usize) -> Result<bool> {
+        let mut id = None;
+        engine.for_each_article_from(pos, |s| {
+            id = Some(s.article.id);
+            false
+        })?;
+        let Some(id) = id else { return Ok(false) };
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.id, id.as_str()),
+            IndexRecordOption::Basic,
+        );
+        Ok(self.reader.searcher().search(&q, &Count)? > 0)
+    }
+
+    /// Indexes what the store holds and the index does not (see
+    /// [`SearchIndex::catch_up`]). Returns whether anything was added.
     pub fn refresh_if_stale(&self, engine: &Engine) -> Result<bool> {
-        if self.len() as usize == engine.article_count()? {
-            return Ok(false);
-        }
-        self.rebuild(engine)?;
-        Ok(true)
+        Ok(self.catch_up(engine, &mut |_| {})? > 0)
     }
 
     /// Runs a search. A query that cannot be parsed is an error whose
@@ -272,6 +336,7 @@ impl SearchIndex {
         let main: Box<dyn Query> = if text.is_empty() {
             Box::new(AllQuery)
         } else {
+            check_nesting(text)?;
             parser
                 .parse_query(text)
                 .map_err(|e| SearchError::BadQuery(e.to_string()))?
@@ -362,6 +427,34 @@ impl SearchIndex {
     }
 }
 
+/// Deepest nesting of parentheses accepted in a query.
+pub const MAX_QUERY_NESTING: usize = 8;
+
+/// Refuses queries nested deeper than [`MAX_QUERY_NESTING`]: tantivy's
+/// query parser takes time exponential in the nesting depth (20 levels of
+/// `(` took seconds, 40 would take hours), found by `fuzz/` (search_query).
+/// Parentheses inside a quoted phrase do not count.
+fn check_nesting(q: &str) -> Result<(), SearchError> {
+    let (mut depth, mut max, mut quoted) = (0usize, 0usize, false);
+    for c in q.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '(' if !quoted => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if max > MAX_QUERY_NESTING {
+        return Err(SearchError::BadQuery(format!(
+            "parentheses nested {max} deep (at most {MAX_QUERY_NESTING})"
+        )));
+    }
+    Ok(())
+}
+
 /// Why a search failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -387,4 +480,31 @@ pub fn parse_date(s: &str, end: bool) -> Option<DateTime<FixedOffset>> {
         d.and_hms_opt(0, 0, 0)?
     };
     Some(t.and_utc().fixed_offset())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deeply_nested_queries_are_refused_quickly() {
+        // The input the fuzzer found: a timeout (over 10 s) in tantivy's
+        // query parser.
+        let mut found = String::from(" \\) b44 444");
+        found.push_str(&"(".repeat(41));
+        found.push_str("dge44");
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        let started = std::time::Instant::now();
+        let r = index.search(&SearchQuery {
+            q: found,
+            limit: 10,
+            ..Default::default()
+        });
+        assert!(matches!(r, Err(SearchError::BadQuery(_))));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert!(check_nesting("((a) OR (b AND (c)))").is_ok());
+        assert!(check_nesting(&format!("\"{}\"", "(".repeat(50))).is_ok());
+        assert!(check_nesting(&"(".repeat(MAX_QUERY_NESTING + 1)).is_err());
+    }
 }

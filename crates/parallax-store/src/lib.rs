@@ -113,6 +113,12 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX feed_items_pending ON feed_items(feed, status, next_try);
     "#,
+    // 4: the listing of stories, newest first, reads one index in order
+    // (no sort of every story per page).
+    r#"
+    DROP INDEX stories_updated;
+    CREATE INDEX stories_recent ON stories(updated_seq DESC, story_index DESC);
+    "#,
 ];
 
 /// One article to write, with what the pipeline decided about it.
@@ -397,12 +403,18 @@ impl Store {
 
     /// Stories, most recently updated first; `limit` 0 means all.
     pub fn stories(&self, limit: usize) -> Result<Vec<StorySummary>> {
+        self.stories_from(0, limit)
+    }
+
+    /// Stories, most recently updated first, `limit` (0: all) after the
+    /// first `offset`.
+    pub fn stories_from(&self, offset: usize, limit: usize) -> Result<Vec<StorySummary>> {
         let lim = if limit == 0 { -1 } else { limit as i64 };
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT id, headline, articles, outlets, first_seen, last_seen FROM stories
-             ORDER BY updated_seq DESC, story_index DESC LIMIT ?1",
+             ORDER BY updated_seq DESC, story_index DESC LIMIT ?1 OFFSET ?2",
         )?;
-        let rows = stmt.query_map([lim], story_from_row)?;
+        let rows = stmt.query_map([lim, offset as i64], story_from_row)?;
         Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
     }
 
@@ -456,11 +468,21 @@ impl Store {
 
     /// Every article in arrival order, streamed to `f` (stops early when
     /// `f` returns false).
-    pub fn for_each_article(&self, mut f: impl FnMut(StoredArticle) -> bool) -> Result<()> {
+    pub fn for_each_article(&self, f: impl FnMut(StoredArticle) -> bool) -> Result<()> {
+        self.for_each_article_from(0, f)
+    }
+
+    /// Like [`Store::for_each_article`], after skipping the first `skip`
+    /// articles in arrival order.
+    pub fn for_each_article_from(
+        &self,
+        skip: usize,
+        mut f: impl FnMut(StoredArticle) -> bool,
+    ) -> Result<()> {
         let mut stmt = self.conn.prepare(
-            "SELECT seq, doc, story, duplicate_of, duplicate_similarity FROM articles ORDER BY seq",
+            "SELECT seq, doc, story, duplicate_of, duplicate_similarity FROM articles ORDER BY seq LIMIT -1 OFFSET ?1",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([skip as i64])?;
         while let Some(row) = rows.next()? {
             let a = parse_article(raw_article(row)?)?;
             if !f(a) {
