@@ -4,7 +4,8 @@ use crate::{open_engine, EXIT_PARTIAL};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use parallax_engine::{ClusterConfig, Engine};
+use parallax_engine::parallax_text::Stemmer;
+use parallax_engine::{ClusterConfig, Engine, Prepared};
 use parallax_ingest::{Format, Input, InputError, ReadOptions, Reader};
 use serde::Serialize;
 use std::io::IsTerminal;
@@ -259,12 +260,8 @@ pub fn ingest_inputs(
     report: bool,
 ) -> Result<IngestSummary> {
     let started = Instant::now();
-    let mut reader = Reader::new(inputs, opts);
     let pb = if show_progress {
-        let pb = ProgressBar::with_draw_target(
-            Some(reader.total_bytes().max(1)),
-            ProgressDrawTarget::stderr(),
-        );
+        let pb = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr());
         pb.set_style(
             ProgressStyle::with_template(
                 "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
@@ -275,58 +272,90 @@ pub fn ingest_inputs(
     } else {
         ProgressBar::hidden()
     };
-    let mut summary = IngestSummary {
-        skipped_files: reader.skipped(),
-        ..Default::default()
-    };
-    let mut batch = Vec::with_capacity(batch_size);
-    let flush = |batch: &mut Vec<parallax_core::Article>,
-                 summary: &mut IngestSummary,
-                 engine: &mut Engine|
-     -> Result<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let r = engine.ingest_batch(std::mem::take(batch))?;
-        summary.stages.engine += r.timings;
-        summary.added += r.added.len();
-        summary.unchanged += r.unchanged;
-        summary.new_stories += r.new_stories;
-        for (_, s) in r.added {
-            summary.touched_set.insert(s);
-        }
-        summary.touched = summary.touched_set.len();
-        Ok(())
-    };
-    let mut read_seconds = 0.0;
-    loop {
-        let clock = Instant::now();
-        let item = reader.next();
-        read_seconds += clock.elapsed().as_secs_f64();
-        pb.set_position(reader.bytes_done());
-        match item {
-            None => break,
-            Some(Ok(article)) => {
-                batch.push(article);
-                if batch.len() >= batch_size.max(1) {
-                    flush(&mut batch, &mut summary, engine)?;
+    let mut summary = IngestSummary::default();
+    // Two stages in parallel: a reader thread reads, decodes and analyses
+    // batch k+1 (analysis across cores) while this thread clusters and
+    // stores batch k, in arrival order (one writer).
+    enum Item {
+        /// Inputs skipped before reading (not found, unreadable).
+        Start(usize),
+        Batch(Prepared, f64),
+        Error(InputError),
+    }
+    let batch_size = batch_size.max(1);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(2);
+    let reader_pb = pb.clone();
+    let skipped_records = std::thread::scope(|scope| -> Result<u64> {
+        let producer = scope.spawn(move || {
+            // Made here: a reader of standard input is not `Send`.
+            let mut reader = Reader::new(inputs, opts);
+            reader_pb.set_length(reader.total_bytes().max(1));
+            if tx.send(Item::Start(reader.skipped())).is_err() {
+                return 0;
+            }
+            let stemmer = Stemmer::default();
+            let mut batch = Vec::with_capacity(batch_size);
+            let mut read_seconds = 0.0;
+            loop {
+                let clock = Instant::now();
+                let item = reader.next();
+                read_seconds += clock.elapsed().as_secs_f64();
+                reader_pb.set_position(reader.bytes_done());
+                let sent = match item {
+                    None => break,
+                    Some(Ok(article)) => {
+                        batch.push(article);
+                        if batch.len() < batch_size {
+                            continue;
+                        }
+                        let p = Prepared::new(std::mem::take(&mut batch), &stemmer);
+                        tx.send(Item::Batch(p, std::mem::take(&mut read_seconds)))
+                    }
+                    Some(Err(e)) => tx.send(Item::Error(e)),
+                };
+                if sent.is_err() {
+                    // The writer stopped (a store error): stop reading.
+                    return reader.skipped_records();
+                }
+            }
+            if !batch.is_empty() {
+                let p = Prepared::new(batch, &stemmer);
+                let _ = tx.send(Item::Batch(p, read_seconds));
+            }
+            reader.skipped_records()
+        });
+        for item in rx {
+            match item {
+                Item::Start(skipped) => summary.skipped_files = skipped,
+                Item::Batch(p, read) => {
+                    summary.stages.read += read;
+                    let r = engine.ingest_prepared(p)?;
+                    summary.stages.engine += r.timings;
+                    summary.added += r.added.len();
+                    summary.unchanged += r.unchanged;
+                    summary.new_stories += r.new_stories;
+                    for (_, s) in r.added {
+                        summary.touched_set.insert(s);
+                    }
+                    summary.touched = summary.touched_set.len();
                     pb.set_message(format!("{} articles", summary.added + summary.unchanged));
                 }
-            }
-            Some(Err(InputError { input, problem })) => {
-                if report {
-                    pb.suspend(|| eprintln!("parallax: skipped {input}: {problem}"));
-                }
-                summary.failed += 1;
-                if summary.errors.len() < MAX_ERRORS_KEPT {
-                    summary.errors.push(ErrorLine { input, problem });
+                Item::Error(InputError { input, problem }) => {
+                    if report {
+                        pb.suspend(|| eprintln!("parallax: skipped {input}: {problem}"));
+                    }
+                    summary.failed += 1;
+                    if summary.errors.len() < MAX_ERRORS_KEPT {
+                        summary.errors.push(ErrorLine { input, problem });
+                    }
                 }
             }
         }
-    }
-    flush(&mut batch, &mut summary, engine)?;
-    summary.stages.read = read_seconds;
-    summary.skipped_records = reader.skipped_records();
+        producer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the reader thread panicked"))
+    })?;
+    summary.skipped_records = skipped_records;
     pb.finish_and_clear();
     summary.articles_total = engine.article_count()?;
     summary.stories_total = engine.story_count();

@@ -15,6 +15,9 @@ pub struct SearchArgs {
     /// Only this outlet.
     #[arg(long)]
     pub outlet: Option<String>,
+    /// Only articles that name this entity (as a phrase).
+    #[arg(long)]
+    pub entity: Option<String>,
     /// Published at or after (YYYY-MM-DD or RFC 3339).
     #[arg(long)]
     pub from: Option<String>,
@@ -69,6 +72,7 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: SearchArgs) -> Result<u
     let q = SearchQuery {
         q: args.query.clone().unwrap_or_default(),
         outlet: args.outlet.clone(),
+        entity: args.entity.clone(),
         from: date(&args.from, false)?,
         to: date(&args.to, true)?,
         sort: match args.sort {

@@ -70,6 +70,78 @@ pub struct BatchReport {
     pub timings: StageTimes,
 }
 
+/// An article with everything the clusterer and the store need that does
+/// not depend on the engine's state: its analysis as a clustering document,
+/// its copy-detection signature, its encoded features and title terms.
+struct Ready {
+    article: Article,
+    doc: Doc,
+    signature: dedup::Signature,
+    fingerprint: Option<u64>,
+    real: bool,
+    features: String,
+    minhash: String,
+    title_terms: Option<Vec<(String, f32)>>,
+}
+
+impl Ready {
+    fn new(article: Article, stemmer: &Stemmer) -> Ready {
+        let analysis = analyse(&article, stemmer);
+        let doc = doc_of(&article, &analysis);
+        let signature = dedup::signature(&analysis.shingles, DedupConfig::default().min_shingles);
+        let real = matches!(
+            article.title_source,
+            TitleSource::Given | TitleSource::FirstLine
+        );
+        Ready {
+            fingerprint: (analysis.words > 0).then_some(analysis.fingerprint),
+            features: encode_features(&doc, real),
+            minhash: dedup::encode_signature(&signature),
+            title_terms: article
+                .title
+                .as_deref()
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| title_terms(t, stemmer)),
+            article,
+            doc,
+            signature,
+            real,
+        }
+    }
+}
+
+/// A batch of articles made ready without the engine (on any thread,
+/// across cores) and ingested by [`Engine::ingest_prepared`].
+pub struct Prepared {
+    items: Vec<Ready>,
+    seconds: f64,
+}
+
+impl Prepared {
+    /// Analyses `articles` across cores.
+    pub fn new(articles: Vec<Article>, stemmer: &Stemmer) -> Prepared {
+        let clock = Instant::now();
+        let items = articles
+            .into_par_iter()
+            .map(|a| Ready::new(a, stemmer))
+            .collect();
+        Prepared {
+            items,
+            seconds: clock.elapsed().as_secs_f64(),
+        }
+    }
+
+    /// Articles in the batch.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the batch is empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
 /// Seconds spent in each stage of [`Engine::ingest_batch`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct StageTimes {
@@ -213,6 +285,18 @@ impl StoryAgg {
         }
     }
 
+    /// Like [`StoryAgg::add_candidate`], with the title's terms computed
+    /// already.
+    fn push_candidate(&mut self, title: &str, terms: Vec<(String, f32)>, real: bool) {
+        if self.candidates.len() < HEADLINE_CANDIDATES {
+            self.candidates.push(HeadlineCandidate {
+                title: title.to_string(),
+                terms,
+                real,
+            });
+        }
+    }
+
     /// The headline: the most central title (closest to the story's lead
     /// centroid) with the least one-sided framing, real titles before
     /// provisional ones; ties to the earliest.
@@ -322,6 +406,8 @@ pub struct Engine {
     stories: Vec<StoryAgg>,
     /// Every outlet of the stored articles.
     outlets: BTreeSet<String>,
+    /// Every language of the stored articles, once asked for.
+    languages: OnceLock<BTreeSet<String>>,
     config: ClusterConfig,
     /// The replayed online state, once ready.
     online: OnceLock<Online>,
@@ -367,6 +453,7 @@ impl Engine {
             stemmer: Stemmer::default(),
             stories: Vec::new(),
             outlets: BTreeSet::new(),
+            languages: OnceLock::new(),
             config,
             online: OnceLock::new(),
             pending: Mutex::new(None),
@@ -445,6 +532,7 @@ impl Engine {
     /// Rebuilds the in-memory state from the store.
     fn reload(&mut self) -> Result<()> {
         self.load_stories()?;
+        self.languages = OnceLock::new();
         self.online = OnceLock::new();
         *lock(&self.pending) = None;
         self.online_mut()?;
@@ -456,6 +544,33 @@ impl Engine {
     /// the batch is kept and the engine's state is restored from the store.
     pub fn ingest_batch(&mut self, articles: Vec<Article>) -> Result<BatchReport> {
         let mut report = BatchReport::default();
+        let fresh = self.fresh(articles, &mut report)?;
+        let prepared = Prepared::new(fresh, &self.stemmer);
+        report.timings.analyse = prepared.seconds;
+        self.commit(prepared.items, report)
+    }
+
+    /// Ingests a batch analysed beforehand ([`Prepared::new`], e.g. on
+    /// another thread while this one clusters the previous batch); the
+    /// same as [`Engine::ingest_batch`] otherwise.
+    pub fn ingest_prepared(&mut self, batch: Prepared) -> Result<BatchReport> {
+        let mut report = BatchReport::default();
+        report.timings.analyse = batch.seconds;
+        let mut seen: FxHashSet<ArticleId> = FxHashSet::default();
+        let mut fresh = Vec::with_capacity(batch.items.len());
+        for r in batch.items {
+            if !seen.insert(r.article.id.clone()) || self.store.contains(&r.article.id)? {
+                report.unchanged += 1;
+                continue;
+            }
+            fresh.push(r);
+        }
+        self.commit(fresh, report)
+    }
+
+    /// The articles of a batch not stored yet, each once; counts the rest
+    /// as unchanged.
+    fn fresh(&self, articles: Vec<Article>, report: &mut BatchReport) -> Result<Vec<Article>> {
         let mut seen: FxHashSet<ArticleId> = FxHashSet::default();
         let mut fresh = Vec::with_capacity(articles.len());
         for a in articles {
@@ -465,10 +580,11 @@ impl Engine {
             }
             fresh.push(a);
         }
-        let clock = Instant::now();
-        let stemmer = &self.stemmer;
-        let analyses: Vec<Analysis> = fresh.par_iter().map(|a| analyse(a, stemmer)).collect();
-        report.timings.analyse = clock.elapsed().as_secs_f64();
+        Ok(fresh)
+    }
+
+    /// Clusters and stores analysed fresh articles in one transaction.
+    fn commit(&mut self, fresh: Vec<Ready>, mut report: BatchReport) -> Result<BatchReport> {
         let clock = Instant::now();
         let now = chrono::Utc::now().fixed_offset();
         let mut rows = Vec::with_capacity(fresh.len());
@@ -478,17 +594,24 @@ impl Engine {
             online,
             stories,
             outlets,
+            languages,
             ..
         } = self;
         let online = online
             .get_mut()
             .ok_or_else(|| EngineError::Replay("the replayed state was lost".into()))?;
-        let min_shingles = online.dedup.config().min_shingles;
-        for (article, analysis) in fresh.into_iter().zip(analyses) {
-            let doc = doc_of(&article, &analysis);
-            let signature = dedup::signature(&analysis.shingles, min_shingles);
-            let fingerprint = (analysis.words > 0).then_some(analysis.fingerprint);
-            let copy = online.dedup.add(fingerprint, signature.clone());
+        for r in fresh {
+            let Ready {
+                article,
+                doc,
+                signature,
+                fingerprint,
+                real,
+                features,
+                minhash,
+                title_terms,
+            } = r;
+            let copy = online.dedup.add(fingerprint, signature);
             let assignment = match copy {
                 Some(c) => online.clusterer.add_to(&doc, online.seen[c.original].1),
                 None => online.clusterer.add(&doc),
@@ -505,13 +628,14 @@ impl Engine {
                     .push((article.id.clone(), original.clone(), *sim));
             }
             online.seen.push((article.id.clone(), assignment.story));
-            let real = matches!(
-                article.title_source,
-                TitleSource::Given | TitleSource::FirstLine
-            );
             if let Some(o) = &article.outlet {
                 if !outlets.contains(o) {
                     outlets.insert(o.clone());
+                }
+            }
+            if let (Some(set), Some(l)) = (languages.get_mut(), &article.language) {
+                if !set.contains(l) {
+                    set.insert(l.clone());
                 }
             }
             let agg = &mut stories[assignment.story];
@@ -519,16 +643,18 @@ impl Engine {
             if copy.is_none() {
                 agg.independent += 1;
             }
-            agg.add_candidate(article.title.as_deref(), real, &self.stemmer);
+            if let (Some(t), Some(terms)) = (article.title.as_deref(), title_terms) {
+                agg.push_candidate(t, terms, real);
+            }
             touched.push(assignment.story);
             report.added.push((article.id.clone(), agg.id.clone()));
             rows.push(NewArticle {
                 story: agg.id.clone(),
                 story_index: assignment.story,
-                features: encode_features(&doc, real),
+                features,
                 terms: doc.terms,
                 fingerprint,
-                minhash: dedup::encode_signature(&signature),
+                minhash,
                 duplicate_of,
                 article,
             });
@@ -558,6 +684,23 @@ impl Engine {
     /// first `offset`.
     fn store_stories_from(&self, offset: usize, limit: usize) -> Result<Vec<StorySummary>> {
         Ok(self.store.stories_from(offset, limit)?)
+    }
+
+    /// Ids of the stories with an article in `language`.
+    fn stories_in_language(&self, language: &str) -> Result<std::collections::HashSet<String>> {
+        Ok(self.store.stories_in_language(language)?)
+    }
+
+    /// Every distinct language of the stored articles, sorted (read from
+    /// the store once, then kept up to date).
+    fn language_names(&self) -> Result<Vec<String>> {
+        if let Some(l) = self.languages.get() {
+            return Ok(l.iter().cloned().collect());
+        }
+        let set: BTreeSet<String> = self.store.languages()?.into_iter().collect();
+        let v = set.iter().cloned().collect();
+        let _ = self.languages.set(set);
+        Ok(v)
     }
 
     /// Every distinct outlet of the stored articles, sorted.
@@ -785,7 +928,7 @@ mod tests {
             e.ingest_batch(all[..2].to_vec()).unwrap();
         }
         let (full_view, story_id) = {
-            let mut e = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
+            let e = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
             let id = e.stories(1).unwrap()[0].id.to_string();
             let view = serde_json::to_value(e.story(&id).unwrap()).unwrap();
             (view, id)

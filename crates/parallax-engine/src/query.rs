@@ -20,12 +20,22 @@ pub struct ListFilter {
     pub to: Option<DateTime<FixedOffset>>,
     /// Only items of this story (articles only).
     pub story: Option<String>,
+    /// Only stories with an article in this language (ISO 639-1 code).
+    pub language: Option<String>,
+    /// Only these stories (e.g. those whose articles mention an entity,
+    /// found by the caller's search index).
+    pub stories: Option<std::collections::HashSet<String>>,
 }
 
 impl ListFilter {
     /// Whether the filter lets everything through.
     pub fn is_empty(&self) -> bool {
-        self.outlet.is_none() && self.from.is_none() && self.to.is_none() && self.story.is_none()
+        self.outlet.is_none()
+            && self.from.is_none()
+            && self.to.is_none()
+            && self.story.is_none()
+            && self.language.is_none()
+            && self.stories.is_none()
     }
 
     fn outlet_ok(&self, outlet: Option<&str>) -> bool {
@@ -61,6 +71,10 @@ impl ListFilter {
         (self.outlet.is_none() || s.outlets.iter().any(|o| self.outlet_ok(Some(o))))
             && self.span_ok(s.first_seen, s.last_seen)
             && self.story.as_deref().is_none_or(|id| s.id.as_str() == id)
+            && self
+                .stories
+                .as_ref()
+                .is_none_or(|set| set.contains(s.id.as_str()))
     }
 }
 
@@ -123,10 +137,19 @@ impl Engine {
             let next = (limit > 0 && offset + items.len() < total).then_some(offset + items.len());
             return Ok(Page { items, total, next });
         }
+        let in_language = match filter.language.as_deref() {
+            Some(l) => Some(self.stories_in_language(l)?),
+            None => None,
+        };
         let all: Vec<StorySummary> = self
             .stories(0)?
             .into_iter()
             .filter(|s| filter.story_ok(s))
+            .filter(|s| {
+                in_language
+                    .as_ref()
+                    .is_none_or(|set| set.contains(s.id.as_str()))
+            })
             .collect();
         Ok(page(all, offset, limit))
     }
@@ -134,6 +157,11 @@ impl Engine {
     /// Every distinct outlet among the stories, sorted.
     pub fn outlets(&self) -> Result<Vec<String>> {
         Ok(self.outlet_names())
+    }
+
+    /// Every distinct language of the stored articles, sorted.
+    pub fn languages(&self) -> Result<Vec<String>> {
+        self.language_names()
     }
 
     /// Stored articles passing `filter`, in arrival order, `limit` from

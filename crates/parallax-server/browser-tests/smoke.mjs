@@ -32,6 +32,16 @@ for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['deskto
   check(overflow <= 1, `${name}: no horizontal scrolling on the front page (${overflow}px)`);
   await page.screenshot({ path: `${out}/${name}-front.png`, fullPage: true });
 
+  // Filter the front page by an entity, as a reader would.
+  await page.fill('form.filters input[name=entity]', 'Ines Falk');
+  await page.locator('form.filters button[type=submit]').click();
+  await page.waitForURL(/entity=Ines/);
+  const filtered = await page.locator('ol.stories li').count();
+  check(filtered > 0, `${name}: the entity filter keeps the stories naming Ines Falk (${filtered})`);
+  check((await page.locator('p.count').innerText()).includes('match'), `${name}: the count says the filter matched`);
+  await page.screenshot({ path: `${out}/${name}-front-entity.png`, fullPage: true });
+  await page.goto(base + '/');
+
   await page.locator('ol.stories li h2 a').first().click();
   check(page.url().includes('/stories/'), `${name}: story link opens a story`);
   check(await page.locator('h2', { hasText: 'Articles' }).count() === 1, `${name}: story page has its articles`);

@@ -112,6 +112,11 @@ pub(crate) struct StoriesParams {
     pub from: Option<String>,
     /// Only stories with an article at or before this date.
     pub to: Option<String>,
+    /// Only stories whose articles name this entity (person, organisation,
+    /// place...), as a phrase.
+    pub entity: Option<String>,
+    /// Only stories with an article in this language (ISO 639-1, e.g. `en`).
+    pub language: Option<String>,
     /// Stories per page (1-100, default 20).
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
@@ -125,6 +130,8 @@ impl StoriesParams {
             from: parse_when(self.from.as_deref().unwrap_or(""), false)?,
             to: parse_when(self.to.as_deref().unwrap_or(""), true)?,
             story: None,
+            language: nonempty(&self.language).map(|l| l.to_lowercase()),
+            stories: None,
         })
     }
 }
@@ -163,7 +170,8 @@ async fn stories(
     q: Result<Query<StoriesParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Query(q) = q.map_err(query_err)?;
-    let filter = q.filter()?;
+    let mut filter = q.filter()?;
+    filter.stories = stories_naming(&state, q.entity.as_deref())?;
     let offset = parse_cursor(q.cursor.as_deref())?;
     let limit = q.limit.unwrap_or(20).clamp(1, 100);
     state
@@ -356,6 +364,8 @@ pub(crate) struct SearchParams {
     pub q: Option<String>,
     /// Only this outlet.
     pub outlet: Option<String>,
+    /// Only articles that name this entity, as a phrase.
+    pub entity: Option<String>,
     /// Published at or after (YYYY-MM-DD or RFC 3339).
     pub from: Option<String>,
     /// Published at or before.
@@ -373,6 +383,7 @@ impl SearchParams {
         Ok(SearchQuery {
             q: self.q.clone().unwrap_or_default(),
             outlet: nonempty(&self.outlet),
+            entity: nonempty(&self.entity),
             from: parse_when(self.from.as_deref().unwrap_or(""), false)?,
             to: parse_when(self.to.as_deref().unwrap_or(""), true)?,
             sort: self.sort.unwrap_or_default(),
@@ -380,6 +391,28 @@ impl SearchParams {
             limit: self.limit.unwrap_or(20).clamp(1, 100),
         })
     }
+}
+
+/// Articles looked at, at most, to find the stories naming an entity.
+const ENTITY_FILTER_ARTICLES: usize = 5_000;
+
+/// The ids of the stories whose articles name `entity` (none: no
+/// restriction), through the search index.
+pub(crate) fn stories_naming(
+    state: &AppState,
+    entity: Option<&str>,
+) -> Result<Option<std::collections::HashSet<String>>, ApiError> {
+    let Some(name) = entity.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    let Some(index) = state.inner.search.as_ref() else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "search_unavailable",
+            "the entity filter needs the search index, which this server has not opened",
+        ));
+    };
+    Ok(Some(index.stories_naming(name, ENTITY_FILTER_ARTICLES)?))
 }
 
 pub(crate) fn run_search(inner: &Inner, q: &SearchQuery) -> Result<Results, ApiError> {

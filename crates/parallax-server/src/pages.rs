@@ -153,31 +153,41 @@ async fn front(
         outlet: q.outlet.clone(),
         from: q.from.clone(),
         to: q.to.clone(),
+        entity: q.entity.clone(),
+        language: q.language.clone(),
         limit: None,
         cursor: None,
     };
-    let filter = params.filter()?;
+    let mut filter = params.filter()?;
+    filter.stories = crate::api::stories_naming(&state, q.entity.as_deref())?;
     let pageno = q.page.unwrap_or(1).clamp(1, 100_000);
-    let (list, outlets) = state
+    let (list, outlets, languages) = state
         .run(move |e, _| {
             Ok((
                 e.list_stories(&filter, (pageno - 1) * PER_PAGE, PER_PAGE)?,
                 e.outlets()?,
+                e.languages()?,
             ))
         })
         .await?;
     let link = |p: usize| {
         let mut s = format!("/?page={p}");
-        for (k, v) in [("outlet", &q.outlet), ("from", &q.from), ("to", &q.to)] {
+        for (k, v) in [
+            ("outlet", &q.outlet),
+            ("entity", &q.entity),
+            ("language", &q.language),
+            ("from", &q.from),
+            ("to", &q.to),
+        ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 s.push_str(&format!("&{k}={}", pct(v)));
             }
         }
         s
     };
-    let filtered = q.outlet.as_deref().is_some_and(|s| !s.is_empty())
-        || q.from.as_deref().is_some_and(|s| !s.is_empty())
-        || q.to.as_deref().is_some_and(|s| !s.is_empty());
+    let filtered = [&q.outlet, &q.entity, &q.language, &q.from, &q.to]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|s| !s.is_empty()));
     Ok(page(layout(
         "Stories",
         "",
@@ -185,6 +195,17 @@ async fn front(
             h1 { "Stories" }
             form.filters action="/" method="get" {
                 (outlet_select(&outlets, q.outlet.as_deref()))
+                label { "Entity " input type="text" name="entity" placeholder="a name" value=(q.entity.as_deref().unwrap_or("")); }
+                @if languages.len() > 1 || q.language.as_deref().is_some_and(|l| !l.is_empty()) {
+                    label { "Language "
+                        select name="language" {
+                            option value="" { "All languages" }
+                            @for l in &languages {
+                                option value=(l) selected[q.language.as_deref() == Some(l.as_str())] { (l) }
+                            }
+                        }
+                    }
+                }
                 label { "From " input type="date" name="from" value=(q.from.as_deref().unwrap_or("")); }
                 label { "To " input type="date" name="to" value=(q.to.as_deref().unwrap_or("")); }
                 button type="submit" { "Filter" }
@@ -218,6 +239,8 @@ async fn front(
 #[derive(Deserialize)]
 struct FrontParams {
     outlet: Option<String>,
+    entity: Option<String>,
+    language: Option<String>,
     from: Option<String>,
     to: Option<String>,
     page: Option<usize>,
@@ -584,7 +607,8 @@ async fn search(
     let mut sq = q.query()?;
     sq.limit = PER_PAGE;
     let text_q = q.q.clone().unwrap_or_default();
-    let has_query = !text_q.trim().is_empty();
+    let has_query =
+        !text_q.trim().is_empty() || q.entity.as_deref().is_some_and(|e| !e.trim().is_empty());
     let sq2 = sq.clone();
     let (results, outlets) = state
         .run(move |e, inner| {
@@ -607,6 +631,7 @@ async fn search(
         for (k, v) in [
             ("q", &q.q),
             ("outlet", &q.outlet),
+            ("entity", &q.entity),
             ("from", &q.from),
             ("to", &q.to),
         ] {
@@ -632,6 +657,7 @@ async fn search(
             form.filters action="/search" method="get" {
                 label { "Words " input type="search" name="q" value=(text_q) placeholder="words or \"a phrase\""; }
                 (outlet_select(&outlets, q.outlet.as_deref()))
+                label { "Entity " input type="text" name="entity" placeholder="a name" value=(q.entity.as_deref().unwrap_or("")); }
                 label { "From " input type="date" name="from" value=(q.from.as_deref().unwrap_or("")); }
                 label { "To " input type="date" name="to" value=(q.to.as_deref().unwrap_or("")); }
                 label { "Order "

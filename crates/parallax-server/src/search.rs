@@ -61,6 +61,9 @@ pub struct SearchQuery {
     pub q: String,
     /// Only this outlet (case-insensitive).
     pub outlet: Option<String>,
+    /// Only articles that name this entity (its name as a phrase, in the
+    /// title or the text).
+    pub entity: Option<String>,
     /// Published at or after.
     pub from: Option<DateTime<FixedOffset>>,
     /// Published at or before.
@@ -326,6 +329,49 @@ impl SearchIndex {
         Ok(self.catch_up(engine, &mut |_| {})? > 0)
     }
 
+    /// A query for `name` as a phrase in the title or the text.
+    fn phrase(&self, name: &str) -> Result<Box<dyn Query>, SearchError> {
+        let f = self.fields;
+        let parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
+        let words: String = name
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        if words.is_empty() {
+            return Err(SearchError::BadQuery(format!("`{name}` names no entity")));
+        }
+        parser
+            .parse_query(&format!("\"{words}\""))
+            .map_err(|e| SearchError::BadQuery(e.to_string()))
+    }
+
+    /// Ids of the stories whose articles name `entity` (at most the
+    /// `max` most recent matching articles are looked at).
+    pub fn stories_naming(
+        &self,
+        entity: &str,
+        max: usize,
+    ) -> Result<std::collections::HashSet<String>, SearchError> {
+        let query = self.phrase(entity)?;
+        let searcher = self.reader.searcher();
+        let internal = |e: tantivy::TantivyError| SearchError::Internal(e.to_string());
+        let top = searcher
+            .search(
+                &query,
+                &TopDocs::with_limit(max.max(1)).order_by_fast_field::<i64>("ts", Order::Desc),
+            )
+            .map_err(internal)?;
+        let mut out = std::collections::HashSet::new();
+        for (_, addr) in top {
+            let d: TantivyDocument = searcher.doc(addr).map_err(internal)?;
+            if let Some(s) = d.get_first(self.fields.story).and_then(|v| v.as_str()) {
+                out.insert(s.to_string());
+            }
+        }
+        Ok(out)
+    }
+
     /// Runs a search. A query that cannot be parsed is an error whose
     /// message says why.
     pub fn search(&self, q: &SearchQuery) -> Result<Results, SearchError> {
@@ -350,6 +396,9 @@ impl SearchIndex {
                     IndexRecordOption::Basic,
                 )),
             ));
+        }
+        if let Some(name) = q.entity.as_deref().filter(|n| !n.trim().is_empty()) {
+            clauses.push((Occur::Must, self.phrase(name)?));
         }
         if q.from.is_some() || q.to.is_some() {
             let lo = q.from.map_or(

@@ -150,6 +150,40 @@ async fn stories_list_filters_and_pages() {
         .json();
     assert_eq!(none["total"], 0);
 
+    // Entity and language filters.
+    let falk = get(&app, "/api/v1/stories?entity=Ines%20Falk").await.json();
+    let n = falk["total"].as_u64().unwrap() as usize;
+    assert!(n >= 1 && n < total, "{falk}");
+    for s in falk["stories"].as_array().unwrap() {
+        let id = s["id"].as_str().unwrap();
+        let story = get(&app, &format!("/api/v1/stories/{id}")).await.body;
+        assert!(story.contains("Falk"), "{id} does not name Ines Falk");
+    }
+    let nobody = get(&app, "/api/v1/stories?entity=Zebulon%20Quaxley")
+        .await
+        .json();
+    assert_eq!(nobody["total"], 0);
+    let en = get(&app, "/api/v1/stories?language=en").await.json();
+    assert_eq!(en["total"].as_u64().unwrap() as usize, total);
+    let fr = get(&app, "/api/v1/stories?language=fr").await.json();
+    assert_eq!(fr["total"], 0);
+    let page = get(&app, "/?entity=Ines%20Falk").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&format!("{n} stories")), "{}", page.body);
+    let hits = get(&app, "/api/v1/search?q=union&entity=Ines%20Falk")
+        .await
+        .json();
+    assert!(hits["total"].as_u64().unwrap() >= 1, "{hits}");
+    for h in hits["hits"].as_array().unwrap() {
+        let a = get(
+            &app,
+            &format!("/api/v1/articles/{}", h["id"].as_str().unwrap()),
+        )
+        .await
+        .body;
+        assert!(a.contains("Falk"), "{h}");
+    }
+
     let bad = get(&app, "/api/v1/stories?from=yesterday").await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json()["error"]["code"], "bad_request");

@@ -118,6 +118,7 @@ const MIGRATIONS: &[&str] = &[
     r#"
     DROP INDEX stories_updated;
     CREATE INDEX stories_recent ON stories(updated_seq DESC, story_index DESC);
+    CREATE INDEX articles_language ON articles(language, story);
     "#,
 ];
 
@@ -416,6 +417,24 @@ impl Store {
         )?;
         let rows = stmt.query_map([lim, offset as i64], story_from_row)?;
         Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+
+    /// Ids of the stories with an article in `language`.
+    pub fn stories_in_language(&self, language: &str) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT story FROM articles WHERE language = ?1")?;
+        let rows = stmt.query_map([language], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Every distinct language of the stored articles.
+    pub fn languages(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY 1",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     /// One story's summary by exact id.
