@@ -382,6 +382,7 @@ fn story_page(v: &Value) -> Markup {
                 @if !arr("citations").is_empty() {
                     section #citations {
                         h2 { "Cited sources" }
+                        (citation_graph(v))
                         ul {
                             @for c in arr("citations") {
                                 li { strong { (text(&c["name"])) } " " span.kind { (text(&c["kind"])) } " · cited " (text(&c["citations"])) " times by " (text(&c["outlets"])) }
@@ -486,8 +487,8 @@ fn generic(v: &Value, depth: usize) -> Markup {
 }
 
 async fn article(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
-    let (a, mentions) = state
-        .run(move |e, _| {
+    let (a, mentions, marks, shared) = state
+        .run(move |e, inner| {
             let a = find_article(e, &id)?;
             // Recognition is guarded like the engine's: a hostile text
             // that trips it just loses its highlights.
@@ -503,7 +504,32 @@ async fn article(State(state): State<AppState>, Path(id): Path<String>) -> PageR
                     })
                     .collect();
             m.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
-            Ok((a, m))
+            let marks = std::panic::catch_unwind(|| {
+                let q = parallax_quotes::extract(&a.article.text, &Default::default());
+                let mut marks: Vec<Mark> = Vec::new();
+                for at in &q.attributions {
+                    let who = speaker_name(&at.speaker);
+                    for part in &at.content_parts {
+                        marks.push(Mark::Quote(part.range(), who.clone()));
+                    }
+                }
+                for c in &q.citations {
+                    marks.push(Mark::Cited(c.span.range(), c.name.clone()));
+                }
+                marks
+            })
+            .unwrap_or_default();
+            // The facts this article states, from its story's (cached) view.
+            let key = a
+                .article
+                .external_id
+                .clone()
+                .unwrap_or_else(|| a.article.id.to_string());
+            let shared = inner
+                .story_json(e, a.story.as_str())
+                .map(|v| shared_facts(&v, &key))
+                .unwrap_or_default();
+            Ok((a, m, marks, shared))
         })
         .await?;
     let art = &a.article;
@@ -537,7 +563,7 @@ async fn article(State(state): State<AppState>, Path(id): Path<String>) -> PageR
                     @for p in &art.paragraphs {
                         @let t = art.slice(p.span);
                         @match p.kind {
-                            ParagraphKind::Body => p { (highlighted(&art.text, p.span.range(), &mentions)) },
+                            ParagraphKind::Body => p { (highlighted(&art.text, p.span.range(), &mentions, &marks)) },
                             ParagraphKind::Caption => p.caption { small { "Caption: " } (t) },
                             ParagraphKind::Boilerplate => p.boilerplate { (t) },
                             _ => {},
@@ -546,6 +572,29 @@ async fn article(State(state): State<AppState>, Path(id): Path<String>) -> PageR
                     @if art.paragraphs.is_empty() { p { (art.text) } }
                 }
                 p.meta { "Article " code { (art.id.as_str()) } @if let Some(x) = &art.external_id { " · external id " code { (x) } } }
+            }
+            p.help { "Underlined: people, organisations and places. " span.quote { "Shaded" } ": attributed words (hover for the speaker). " span.cited { "Boxed" } ": a cited source." }
+            @let with_others: Vec<&SharedFact> = shared.iter().filter(|f| !f.others.is_empty()).collect();
+            section #shared-facts {
+                h2 { "Facts it shares with other outlets" }
+                @if with_others.is_empty() {
+                    p { "None: no other outlet of its story states what this article states." }
+                } @else {
+                    ul.facts {
+                        @for f in &with_others {
+                            li {
+                                span.kind { (f.status.replace('_', " ")) } " "
+                                (f.sentence)
+                                br;
+                                small { "Also: " (f.others.join(", ")) }
+                            }
+                        }
+                    }
+                }
+                @let alone = shared.len() - with_others.len();
+                @if alone > 0 {
+                    p.meta { (alone) " of its statements are reported by no other outlet of its story: see " a href={ "/stories/" (pct(a.story.as_str())) "#coverage" } { "coverage" } "." }
+                }
             }
         },
     )))
@@ -705,32 +754,230 @@ fn kind_class(k: parallax_core::EntityKind) -> &'static str {
 
 /// A paragraph with its entity mentions linked to their entity pages,
 /// every piece escaped.
+/// A quote's words or a cited source's name, to highlight in an article.
+enum Mark {
+    /// Attributed content, with its speaker.
+    Quote(std::ops::Range<usize>, String),
+    /// Where a cited source is named, with its name.
+    Cited(std::ops::Range<usize>, String),
+}
+
+fn speaker_name(s: &parallax_quotes::Speaker) -> String {
+    use parallax_quotes::Speaker;
+    match s {
+        Speaker::Named { name } => name.clone(),
+        Speaker::Role {
+            description,
+            resolved,
+        } => resolved.clone().unwrap_or_else(|| description.clone()),
+        Speaker::Pronoun { pronoun, resolved } => resolved
+            .clone()
+            .unwrap_or_else(|| format!("“{pronoun}” (not resolved)")),
+        Speaker::Anonymous { description } => format!("{description} (anonymous)"),
+        Speaker::Unknown => "no speaker found".into(),
+    }
+}
+
+/// A paragraph with its entity mentions linked, attributed words shaded
+/// (with the speaker as a tooltip) and cited sources boxed. Every piece is
+/// escaped.
 fn highlighted(
     text: &str,
     para: std::ops::Range<usize>,
     mentions: &[(std::ops::Range<usize>, &'static str)],
+    marks: &[Mark],
 ) -> Markup {
-    let mut pieces: Vec<(Option<&'static str>, &str)> = Vec::new();
-    let mut at = para.start;
-    for (m, kind) in mentions {
-        if m.start < at || m.end > para.end || m.start >= m.end {
+    // Cut the paragraph at every boundary, then say of each piece what
+    // covers it.
+    let mut cuts = vec![para.start, para.end];
+    let inside =
+        |r: &std::ops::Range<usize>| r.start >= para.start && r.end <= para.end && r.start < r.end;
+    for (m, _) in mentions.iter().filter(|(m, _)| inside(m)) {
+        cuts.extend([m.start, m.end]);
+    }
+    for m in marks {
+        let (Mark::Quote(r, _) | Mark::Cited(r, _)) = m;
+        cuts.extend([
+            r.start.clamp(para.start, para.end),
+            r.end.clamp(para.start, para.end),
+        ]);
+    }
+    cuts.retain(|&c| text.is_char_boundary(c));
+    cuts.sort_unstable();
+    cuts.dedup();
+    struct Piece<'a> {
+        text: &'a str,
+        entity: Option<(&'static str, &'a str)>,
+        quote: Option<&'a str>,
+        cited: Option<&'a str>,
+    }
+    let mut pieces: Vec<Piece> = Vec::new();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let Some(t) = text.get(a..b) else { continue };
+        if t.is_empty() {
             continue;
         }
-        let (Some(before), Some(name)) = (text.get(at..m.start), text.get(m.clone())) else {
+        let entity = mentions
+            .iter()
+            .find(|(m, _)| inside(m) && m.start <= a && b <= m.end)
+            .and_then(|(m, k)| text.get(m.clone()).map(|name| (*k, name)));
+        let mut quote = None;
+        let mut cited = None;
+        for m in marks {
+            match m {
+                Mark::Quote(r, who) if r.start <= a && b <= r.end => quote = Some(who.as_str()),
+                Mark::Cited(r, name) if r.start <= a && b <= r.end => cited = Some(name.as_str()),
+                _ => {}
+            }
+        }
+        pieces.push(Piece {
+            text: t,
+            entity,
+            quote,
+            cited,
+        });
+    }
+    let inner = |p: &Piece| -> Markup {
+        html! {
+            @if let Some((k, name)) = p.entity {
+                a class={ "ent " (k) } href={ "/entities/" (pct(name)) } { (p.text) }
+            } @else { (p.text) }
+        }
+    };
+    let cited = |p: &Piece| -> Markup {
+        html! {
+            @if let Some(name) = p.cited {
+                span.cited title={ "cited source: " (name) } { (inner(p)) }
+            } @else { (inner(p)) }
+        }
+    };
+    html! {
+        @for p in &pieces {
+            @if let Some(who) = p.quote {
+                span.quote title={ "attributed to " (who) } { (cited(p)) }
+            } @else { (cited(p)) }
+        }
+    }
+}
+
+/// The story's citation graph as an SVG drawn here: outlets on the left,
+/// the sources they cite on the right (the 16 most cited), an edge for
+/// each outlet citing a source, thicker for more citations. Outlets that
+/// lean on the same wire or body converge on one node.
+fn citation_graph(view: &Value) -> Markup {
+    const ROW: f64 = 22.0;
+    const MAX_SOURCES: usize = 16;
+    let cut = |s: &str| -> String {
+        if s.chars().count() > 30 {
+            s.chars().take(29).collect::<String>() + "…"
+        } else {
+            s.to_string()
+        }
+    };
+    let mut sources: Vec<&Value> = view["citations"].as_array().into_iter().flatten().collect();
+    sources.sort_by_key(|c| std::cmp::Reverse(c["citations"].as_u64().unwrap_or(0)));
+    sources.truncate(MAX_SOURCES);
+    if sources.is_empty() {
+        return html! {};
+    }
+    let mut outlets: Vec<String> = view["outlets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o.as_str().map(str::to_string))
+        .collect();
+    for c in &sources {
+        for o in c["outlets"].as_array().into_iter().flatten() {
+            if let Some(o) = o.as_str() {
+                if !outlets.iter().any(|x| x == o) {
+                    outlets.push(o.to_string());
+                }
+            }
+        }
+    }
+    let rows = outlets.len().max(sources.len());
+    let height = rows as f64 * ROW + 16.0;
+    let y_of = |i: usize, n: usize| 8.0 + (i as f64 + 0.5) * ROW + (rows - n) as f64 * ROW / 2.0;
+    let (lx, rx) = (250.0, 400.0);
+    let n_sources = sources.len();
+    let edges: Vec<(f64, f64, f64)> = sources
+        .iter()
+        .enumerate()
+        .flat_map(|(j, c)| {
+            let cited: Vec<&str> = c["outlets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o.as_str())
+                .collect();
+            let per = c["citations"].as_u64().unwrap_or(1) as f64 / cited.len().max(1) as f64;
+            let outlets = &outlets;
+            let y2 = y_of(j, n_sources);
+            cited.into_iter().filter_map(move |o| {
+                let i = outlets.iter().position(|x| x == o)?;
+                Some((y_of(i, outlets.len()), y2, 1.0 + per.ln_1p() * 1.5))
+            })
+        })
+        .collect();
+    let label = format!(
+        "Citation graph: {} outlets citing {} sources",
+        outlets.len(),
+        sources.len()
+    );
+    html! {
+        svg.graph xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 660 " (height) } role="img" aria-label=(label) {
+            title { (label) }
+            @for (y1, y2, w) in &edges {
+                line x1=(lx) y1=(y1) x2=(rx) y2=(y2) stroke-width=(format!("{w:.1}")) {}
+            }
+            @for (i, o) in outlets.iter().enumerate() {
+                @let y = y_of(i, outlets.len());
+                circle cx=(lx) cy=(y) r="4" {}
+                text x=(lx - 8.0) y=(y + 4.0) text-anchor="end" { (cut(o)) }
+            }
+            @for (j, c) in sources.iter().enumerate() {
+                @let y = y_of(j, sources.len());
+                circle.source cx=(rx) cy=(y) r="4" {}
+                text x=(rx + 8.0) y=(y + 4.0) { (cut(&text(&c["name"]))) " (" (text(&c["citations"])) ")" }
+            }
+        }
+    }
+}
+
+/// A fact an article states, with the other outlets that state it.
+struct SharedFact {
+    status: String,
+    sentence: String,
+    others: Vec<String>,
+}
+
+/// The facts of a story view that `article` states, with the other
+/// outlets stating each.
+fn shared_facts(view: &Value, article: &str) -> Vec<SharedFact> {
+    let mut out = Vec::new();
+    for f in view["facts"].as_array().into_iter().flatten() {
+        let statements = f["statements"].as_array().cloned().unwrap_or_default();
+        let Some(mine) = statements.iter().find(|s| s["article"] == article) else {
             continue;
         };
-        pieces.push((None, before));
-        pieces.push((Some(kind), name));
-        at = m.end;
+        let my_outlet = mine["outlet"].as_str().unwrap_or("");
+        let mut others: Vec<String> = statements
+            .iter()
+            .filter(|s| s["article"] != article)
+            .filter_map(|s| s["outlet"].as_str())
+            .filter(|o| *o != my_outlet)
+            .map(str::to_string)
+            .collect();
+        others.sort();
+        others.dedup();
+        out.push(SharedFact {
+            status: f["status"].as_str().unwrap_or("").to_string(),
+            sentence: mine["sentence"].as_str().unwrap_or("").to_string(),
+            others,
+        });
     }
-    pieces.push((None, text.get(at..para.end).unwrap_or("")));
-    html! {
-        @for (kind, t) in pieces {
-            @if let Some(k) = kind {
-                a class={ "ent " (k) } href={ "/entities/" (pct(t)) } { (t) }
-            } @else { (t) }
-        }
-    }
+    out
 }
 
 /// A snippet with its matched words in `<mark>`, every piece escaped.

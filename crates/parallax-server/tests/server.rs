@@ -513,6 +513,49 @@ async fn pages_render_with_security_headers() {
 }
 
 #[tokio::test]
+async fn story_page_draws_the_citation_graph_and_article_pages_mark_quotes_and_shared_facts() {
+    let (_d, app) = app(None, true);
+    let list = get(&app, "/api/v1/stories?limit=100").await.json();
+    let biggest = list["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|s| s["articles"].as_u64())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let page = get(&app, &format!("/stories/{biggest}")).await;
+    assert_eq!(page.status, 200);
+    let svg = &page.body[page.body.find("<svg").expect("a citation graph")..];
+    let svg = &svg[..svg.find("</svg>").unwrap()];
+    assert!(svg.matches("<line").count() >= 3, "{svg}");
+    assert!(svg.contains("National Rescue Service"), "{svg}");
+    assert!(svg.contains("Meridian Press Agency"), "{svg}");
+    assert!(!svg.contains("<script") && !svg.contains("style="));
+
+    let story = get(&app, &format!("/api/v1/stories/{biggest}"))
+        .await
+        .json();
+    let first = story["articles"][0]["id"].as_str().unwrap().to_string();
+    let art = get(&app, &format!("/articles/{first}")).await;
+    assert_eq!(art.status, 200);
+    assert!(
+        art.body.contains("class=\"quote\""),
+        "attributed words are marked"
+    );
+    assert!(
+        art.body.contains("class=\"cited\""),
+        "cited sources are marked"
+    );
+    let shared = &art.body[art.body.find("id=\"shared-facts\"").unwrap()..];
+    assert!(
+        shared.contains("Also: "),
+        "the facts it shares list other outlets"
+    );
+}
+
+#[tokio::test]
 async fn static_route_refuses_path_traversal() {
     let (_d, app) = app(None, false);
     for uri in [
