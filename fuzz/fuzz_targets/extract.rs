@@ -5,7 +5,10 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let opts = parallax_extract::Options { max_bytes: 1 << 20, ..Default::default() };
+    let opts = parallax_extract::Options {
+        max_bytes: 1 << 20,
+        ..Default::default()
+    };
     if let Ok(e) = parallax_extract::extract(data, &opts) {
         let _ = e.text();
     }

@@ -22,6 +22,15 @@ pub fn page_draft_http(
     content_type: Option<&str>,
     max_bytes: usize,
 ) -> Result<ArticleDraft, String> {
+    // Random bytes are not a page: refuse binary input as the plain-text
+    // reader does. Gzip and UTF-16 (with a BOM, or declared by HTTP) are
+    // left to the extractor, which decodes them.
+    let gzip = html.starts_with(&[0x1f, 0x8b]);
+    let utf16 = encoding_rs::Encoding::for_bom(html).is_some()
+        || content_type.is_some_and(|t| t.to_ascii_lowercase().contains("utf-16"));
+    if !gzip && !utf16 {
+        crate::decode::check_binary(html).map_err(|e| e.to_string())?;
+    }
     let opts = parallax_extract::Options {
         url: url.map(str::to_string),
         max_bytes,
@@ -99,6 +108,22 @@ mod tests {
         assert!(d.text.contains("deep cracks"));
         assert!(!d.text.contains("Share this"));
         assert!(d.published.is_some());
+    }
+
+    #[test]
+    fn binary_bytes_are_not_a_page() {
+        // Found by `bad_inputs.rs`: random bytes named `.html` were stored
+        // as an article of mojibake.
+        let mut bytes = b"\x8f\x01\x00\xff<p>".to_vec();
+        bytes.extend((0u8..=255).cycle().take(4096));
+        let e = page_draft(&bytes, None, 1 << 20).unwrap_err();
+        assert!(e.contains("binary"), "{e}");
+        // UTF-16 with a BOM is text, not binary.
+        let mut utf16 = vec![0xff, 0xfe];
+        for u in "<html><body><article><p>The old bridge in Tarno was closed on Monday after engineers found deep cracks in its piers.</p></article></body></html>".encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        assert!(page_draft(&utf16, None, 1 << 20).is_ok());
     }
 
     #[test]

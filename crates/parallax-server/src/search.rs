@@ -112,6 +112,11 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     dir: PathBuf,
+    /// The writer of [`SearchIndex::add`], made on first use and kept: one
+    /// writer for the life of a server lets tantivy merge its small
+    /// segments in the background and reuses its memory arena (a writer
+    /// per ingest left a segment and an arena behind each time).
+    writer: std::sync::Mutex<Option<IndexWriter>>,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -177,6 +182,7 @@ impl SearchIndex {
             reader,
             fields,
             dir,
+            writer: std::sync::Mutex::new(None),
         })
     }
 
@@ -222,14 +228,27 @@ impl SearchIndex {
         &self,
         items: impl IntoIterator<Item = (&'a Article, &'a str)>,
     ) -> Result<usize> {
-        let mut w = self.writer()?;
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(self.writer()?);
+        }
+        let Some(w) = guard.as_mut() else {
+            anyhow::bail!("the search index has no writer");
+        };
         let mut n = 0;
         for (a, story) in items {
             w.delete_term(Term::from_field_text(self.fields.id, a.id.as_str()));
             w.add_document(self.document(a, story))?;
             n += 1;
         }
-        w.commit()?;
+        if let Err(e) = w.commit() {
+            // A failed commit leaves the writer unusable: drop it, so the
+            // next add starts afresh (the index catches up on the next
+            // start-up in any case).
+            *guard = None;
+            return Err(e.into());
+        }
+        drop(guard);
         self.reader.reload()?;
         Ok(n)
     }
@@ -383,8 +402,10 @@ impl SearchIndex {
             Box::new(AllQuery)
         } else {
             check_nesting(text)?;
-            parser
-                .parse_query(text)
+            // tantivy's parser panics on some inputs (`- *`: "Exist query
+            // without a field", found by `fuzz/` search_query): a bad query.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse_query(text)))
+                .map_err(|_| SearchError::BadQuery("the query is not understood".into()))?
                 .map_err(|e| SearchError::BadQuery(e.to_string()))?
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main)];
@@ -555,5 +576,26 @@ mod tests {
         assert!(check_nesting("((a) OR (b AND (c)))").is_ok());
         assert!(check_nesting(&format!("\"{}\"", "(".repeat(50))).is_ok());
         assert!(check_nesting(&"(".repeat(MAX_QUERY_NESTING + 1)).is_err());
+    }
+
+    #[test]
+    fn queries_that_panic_the_parser_are_bad_queries() {
+        // Found by `fuzz/` (search_query): tantivy 0.24 panics on an
+        // excluded field-less `*` ("Exist query without a field").
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        for q in [
+            "- *",
+            "a - *",
+            "-\t*",
+            "\u{fffd}\r\r\r\r-\r\r\r*\r\r\r\r\r\r\r\r\x0c\rbrib",
+        ] {
+            let r = index.search(&SearchQuery {
+                q: q.into(),
+                limit: 10,
+                ..Default::default()
+            });
+            assert!(matches!(r, Err(SearchError::BadQuery(_))), "{q:?}");
+        }
     }
 }

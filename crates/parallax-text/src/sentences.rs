@@ -151,8 +151,12 @@ pub fn split_sentences(text: &str) -> Vec<Span> {
                 .trim_start_matches([' ', '\t'])
                 .starts_with('\n') =>
             {
-                push(&mut out, text, start, i);
-                start = i + 1;
+                // A sentence end just before may already have moved
+                // `start` past this newline (over the blank line).
+                if start <= i {
+                    push(&mut out, text, start, i);
+                }
+                start = start.max(i + 1);
                 open_curly = 0;
                 straight_open = false;
             }
@@ -311,6 +315,20 @@ fn inside_short_quote(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentence_end_before_a_blank_line() {
+        // Found by `fuzz/` (text): the end of a sentence moved the start
+        // past the blank line, which then sliced backwards and panicked.
+        assert_eq!(
+            split("Tarno bridge closed!\n\nThe old bridge is shut."),
+            vec!["Tarno bridge closed!", "The old bridge is shut."]
+        );
+        let found = "Tarno bridge closed!\n\nThe old-bridge in Tarno wa@ #closed on Monday. \"Iv is Tarno bridge cloSed.\n\nToldun bsafe,\"n said Dr.";
+        for sp in split_sentences(found) {
+            assert!(sp.start < sp.end && sp.end <= found.len());
+        }
+    }
 
     fn split(s: &str) -> Vec<&str> {
         split_sentences(s).iter().map(|sp| &s[sp.range()]).collect()
