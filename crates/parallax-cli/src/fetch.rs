@@ -100,14 +100,7 @@ pub fn ingest_urls(
         }
     }
     if !batch.is_empty() {
-        let r = engine.ingest_batch(batch)?;
-        summary.added += r.added.len();
-        summary.unchanged += r.unchanged;
-        summary.new_stories += r.new_stories;
-        for (_, s) in r.added {
-            summary.touched_set.insert(s);
-        }
-        summary.touched = summary.touched_set.len();
+        summary.absorb(engine.ingest_batch(batch)?);
     }
     Ok(())
 }

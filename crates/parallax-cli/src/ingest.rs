@@ -86,6 +86,20 @@ pub struct IngestSummary {
     pub errors: Vec<ErrorLine>,
 }
 
+impl IngestSummary {
+    /// Counts what one batch did.
+    pub fn absorb(&mut self, r: parallax_engine::BatchReport) {
+        self.stages.engine += r.timings;
+        self.added += r.added.len();
+        self.unchanged += r.unchanged;
+        self.new_stories += r.new_stories;
+        for (_, s) in r.added {
+            self.touched_set.insert(s);
+        }
+        self.touched = self.touched_set.len();
+    }
+}
+
 /// Seconds per stage of an ingest run. Facts, summaries and timelines are
 /// not computed at ingest: a story's comparison is built when it is shown.
 #[derive(Debug, Default, Serialize)]
@@ -329,15 +343,7 @@ pub fn ingest_inputs(
                 Item::Start(skipped) => summary.skipped_files = skipped,
                 Item::Batch(p, read) => {
                     summary.stages.read += read;
-                    let r = engine.ingest_prepared(p)?;
-                    summary.stages.engine += r.timings;
-                    summary.added += r.added.len();
-                    summary.unchanged += r.unchanged;
-                    summary.new_stories += r.new_stories;
-                    for (_, s) in r.added {
-                        summary.touched_set.insert(s);
-                    }
-                    summary.touched = summary.touched_set.len();
+                    summary.absorb(engine.ingest_prepared(p)?);
                     pb.set_message(format!("{} articles", summary.added + summary.unchanged));
                 }
                 Item::Error(InputError { input, problem }) => {
