@@ -19,11 +19,38 @@ pub struct ServeArgs {
     pub write_token: Option<String>,
 }
 
+/// Blocking threads the server may run at once. Its blocking work (the
+/// engine behind one mutex, page builds, ingests) gains nothing from more,
+/// and every extra thread can cost a malloc arena of its own.
+const MAX_BLOCKING_THREADS: usize = 16;
+
+/// The server's runtime. A long-lived process: memory is kept bounded by
+/// few threads and few malloc arenas (see [`limit_malloc_arenas`]).
 fn runtime() -> Result<tokio::runtime::Runtime> {
+    limit_malloc_arenas();
     tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
         .enable_all()
         .build()
         .context("cannot start the server's runtime")
+}
+
+/// glibc gives each thread that allocates an arena of its own, up to eight
+/// per core, and hands freed memory back to the system only from the top of
+/// each. Under a mixed load of reads and ingests across many threads that
+/// shows as resident memory that keeps growing (the soak test measured
+/// 48 MB -> 306 MB in 300 s) while the heap in use stays flat. Two arenas
+/// keep it bounded at no measurable cost in throughput. `MALLOC_ARENA_MAX`
+/// set by the user wins.
+pub(crate) fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets a tunable of the allocator; it is called
+        // before the runtime starts its threads.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
+    }
 }
 
 pub fn run(data_dir: &Path, config: ClusterConfig, args: ServeArgs) -> Result<u8> {

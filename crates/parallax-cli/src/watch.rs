@@ -72,6 +72,8 @@ impl FetchArgs {
 
 /// A tokio runtime for the network work (two workers: the machine's size).
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    // `watch` runs for months: the same arena limit as the server.
+    crate::serve::limit_malloc_arenas();
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

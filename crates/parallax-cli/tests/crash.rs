@@ -1,6 +1,7 @@
-//! Crash safety: `parallax ingest` killed with SIGKILL at several points of
-//! a batch, then re-run, ends with the same store as an uninterrupted run:
-//! no article lost, none duplicated, the same stories, a sound database.
+//! Crash safety: `parallax ingest` killed with SIGKILL at random points of
+//! a batch, many times, then re-run, ends with the same store as an
+//! uninterrupted run: no article lost, none duplicated, the same stories, a
+//! sound database after every kill.
 
 #![cfg(unix)]
 
@@ -109,6 +110,40 @@ fn export(data: &Path) -> BTreeMap<String, String> {
     m
 }
 
+/// A small seeded generator (xorshift), so a failing run can be replayed
+/// with `PARALLAX_KILL_SEED`.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A uniform draw in `lo..hi` (milliseconds).
+    fn between(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo).max(1)
+    }
+}
+
+fn env_u64(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
+
+fn ingest(data: &Path, file: &Path) -> Command {
+    let mut c = parallax(data);
+    c.args(["ingest", "-q", "--batch-size", "40"]).arg(file);
+    c
+}
+
+/// Kills `parallax ingest` with SIGKILL at random moments, many times
+/// (`PARALLAX_KILLS`, 24 by default), each followed by an integrity check
+/// of the store. A round goes on killing and resuming the same data dir
+/// until an ingest runs to its end; then its store must equal the
+/// uninterrupted run's (same articles, none twice, the same stories), and a
+/// fresh round starts, until the number of kills is reached.
 #[test]
 fn killed_ingests_lose_nothing_and_end_like_an_uninterrupted_run() {
     let dir = tempfile::tempdir().unwrap();
@@ -116,54 +151,96 @@ fn killed_ingests_lose_nothing_and_end_like_an_uninterrupted_run() {
     std::fs::write(&file, corpus(1200)).unwrap();
 
     let whole = dir.path().join("whole");
-    let st = parallax(&whole)
-        .args(["ingest", "-q", "--batch-size", "40"])
-        .arg(&file)
-        .status()
-        .unwrap();
-    assert!(st.success());
+    let started = std::time::Instant::now();
+    assert!(ingest(&whole, &file).status().unwrap().success());
+    // The span in which kills land: about the length of a whole run, so
+    // some land in start-up (opening the store, replaying the clusterer),
+    // most in the middle of batches, some in the final commit.
+    let span = (started.elapsed().as_millis() as u64).max(200);
     let expected = export(&whole);
     assert_eq!(expected.len(), 1200);
 
-    let killed = dir.path().join("killed");
-    let mut kills = 0;
-    for delay_ms in [60u64, 150, 260, 380, 520, 700] {
-        let mut child = parallax(&killed)
-            .args(["ingest", "-q", "--batch-size", "40"])
-            .arg(&file)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap(); // SIGKILL
-            kills += 1;
+    let target = env_u64("PARALLAX_KILLS").unwrap_or(24);
+    let seed = env_u64("PARALLAX_KILL_SEED").unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64
+            | 1
+    });
+    let mut rng = Rng(seed);
+    let (mut kills, mut rounds, mut runs) = (0u64, 0u64, 0u64);
+    while kills < target {
+        rounds += 1;
+        let killed = dir.path().join(format!("killed-{rounds}"));
+        loop {
+            runs += 1;
+            let mut child = ingest(&killed, &file)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            // Short delays as often as long ones: a resumed run spends its
+            // first part reopening the store.
+            let delay = if rng.next().is_multiple_of(2) {
+                rng.between(5, span / 3)
+            } else {
+                rng.between(span / 3, span + span / 4)
+            };
+            std::thread::sleep(Duration::from_millis(delay));
+            let finished = match child.try_wait().unwrap() {
+                Some(status) => {
+                    assert!(status.success(), "ingest failed: {status}");
+                    true
+                }
+                None => {
+                    child.kill().unwrap(); // SIGKILL
+                    kills += 1;
+                    let status = child.wait().unwrap();
+                    // It may have ended between try_wait and kill.
+                    status.success()
+                }
+            };
+            if killed.join("parallax.db").exists() {
+                let check = parallax(&killed)
+                    .args(["check", "--json"])
+                    .output()
+                    .unwrap();
+                let v: Value = serde_json::from_slice(&check.stdout).unwrap_or_else(|e| {
+                    panic!(
+                        "check after kill {kills} printed no JSON ({e}; seed {seed}): {}",
+                        String::from_utf8_lossy(&check.stderr)
+                    )
+                });
+                assert_eq!(
+                    v["ok"], true,
+                    "store damaged after kill {kills} (seed {seed}): {v}"
+                );
+            }
+            if finished {
+                break;
+            }
+            assert!(
+                runs < target * 20,
+                "no run finished (seed {seed}): the ingest never gets ahead of the kills"
+            );
         }
-        child.wait().unwrap();
-        let check = parallax(&killed)
-            .args(["check", "--json"])
-            .output()
-            .unwrap();
-        if killed.join("parallax.db").exists() {
-            let v: Value = serde_json::from_slice(&check.stdout).unwrap();
-            assert_eq!(v["ok"], true, "store damaged after a kill: {v}");
-        }
+        let got = export(&killed);
+        assert_eq!(
+            got.len(),
+            expected.len(),
+            "articles lost or duplicated in round {rounds} (seed {seed})"
+        );
+        assert_eq!(
+            got, expected,
+            "stories differ from the uninterrupted run in round {rounds} (seed {seed})"
+        );
+        parallax(&killed).args(["check"]).assert_success();
     }
-    assert!(
-        kills > 0,
-        "the ingest always finished before it could be killed"
+    println!(
+        "crash: {kills} SIGKILLs at random points (seed {seed}, span {span} ms) in {runs} runs over {rounds} rounds; every round ended with the uninterrupted run's {} articles and stories, and every check passed",
+        expected.len()
     );
-    let st = parallax(&killed)
-        .args(["ingest", "-q", "--batch-size", "40"])
-        .arg(&file)
-        .status()
-        .unwrap();
-    assert!(st.success());
-    let got = export(&killed);
-    assert_eq!(got.len(), expected.len(), "articles lost or duplicated");
-    assert_eq!(got, expected, "stories differ from the uninterrupted run");
-    parallax(&killed).args(["check"]).assert_success();
 }
 
 trait AssertSuccess {

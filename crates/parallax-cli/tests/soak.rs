@@ -491,9 +491,16 @@ fn server_soak() {
         })
         .collect();
     let mut rss_max = rss_warm;
+    // Resident memory at each quarter of the run, to show its course.
+    let mut quarters = Vec::new();
     while workers.iter().any(|w| !w.is_finished()) {
         std::thread::sleep(Duration::from_millis(250));
-        rss_max = rss_max.max(rss_kib(pid));
+        let rss = rss_kib(pid);
+        rss_max = rss_max.max(rss);
+        let quarter = (started.elapsed().as_secs_f64() * 4.0 / secs as f64) as usize;
+        if quarter > quarters.len() && quarters.len() < 3 {
+            quarters.push(rss);
+        }
     }
     for w in workers {
         w.join().unwrap();
@@ -501,6 +508,15 @@ fn server_soak() {
     let elapsed = started.elapsed();
     let rss_end = rss_kib(pid);
     assert!(server.0.try_wait().unwrap().is_none(), "the server exited");
+    quarters.push(rss_end);
+    println!(
+        "soak: VmRSS at each quarter of the run: {} KiB",
+        quarters
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     println!(
         "soak: at the end RssAnon {} KiB, RssFile {} KiB (mapped files: the store, the search index)",
         status_kib(pid, "RssAnon:"),
