@@ -211,7 +211,11 @@ async fn front(
                 button type="submit" { "Filter" }
                 @if filtered { " " a href="/" { "Clear" } }
             }
-            p.count { (list.total) " stories" @if filtered { " match" } }
+            p.count {
+                (list.total)
+                @if list.total == 1 { " story" } @else { " stories" }
+                @if filtered { @if list.total == 1 { " matches" } @else { " match" } }
+            }
             @if list.items.is_empty() {
                 p { "No stories yet. Add articles with " code { "parallax ingest PATH" } " or POST /api/v1/articles." }
             }

@@ -169,7 +169,12 @@ async fn stories_list_filters_and_pages() {
     assert_eq!(fr["total"], 0);
     let page = get(&app, "/?entity=Ines%20Falk").await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains(&format!("{n} stories")), "{}", page.body);
+    let counted = if n == 1 {
+        "1 story matches".to_string()
+    } else {
+        format!("{n} stories match")
+    };
+    assert!(page.body.contains(&counted), "{}", page.body);
     let hits = get(&app, "/api/v1/search?q=union&entity=Ines%20Falk")
         .await
         .json();
