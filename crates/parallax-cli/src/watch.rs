@@ -429,20 +429,20 @@ pub fn watch(data_dir: &Path, config: ClusterConfig, args: WatchArgs) -> Result<
     let mut engine = open_engine(data_dir, config)?;
     let now = Utc::now();
     let watched: Vec<String> = if refs.is_empty() {
-        let all: Vec<String> = engine.feeds().list()?.into_iter().map(|f| f.url).collect();
+        let all: Vec<String> = engine.feeds()?.list()?.into_iter().map(|f| f.url).collect();
         if all.is_empty() {
             bail!("no feeds are watched yet: give feed URLs, a file of URLs or an OPML file");
         }
         all
     } else {
-        let mut f = engine.feeds();
+        let mut f = engine.feeds()?;
         for r in &refs {
             f.add(&r.url, r.title.as_deref(), now)?;
         }
         refs.iter().map(|r| r.url.clone()).collect()
     };
     if args.force {
-        let mut f = engine.feeds();
+        let mut f = engine.feeds()?;
         for u in &watched {
             f.set_next_poll(u, now)?;
         }
@@ -572,7 +572,7 @@ impl Run<'_> {
         loop {
             let now = Utc::now();
             // Start the feeds that are due.
-            let rows: Vec<FeedRow> = self.engine.feeds().list()?;
+            let rows: Vec<FeedRow> = self.engine.feeds()?.list()?;
             for row in rows.iter().filter(|r| self.watched.contains(&r.url)) {
                 if row.next_poll > now
                     || feeds_in_flight.contains(&row.url)
@@ -596,7 +596,7 @@ impl Run<'_> {
                 if feeds_in_flight.contains(&row.url) || row.next_item_try.is_none_or(|t| t > now) {
                     continue;
                 }
-                for item in self.engine.feeds().pending(&row.url, now)? {
+                for item in self.engine.feeds()?.pending(&row.url, now)? {
                     let k = (item.feed.clone(), item.key.clone());
                     if items_in_flight.contains(&k) {
                         continue;
@@ -606,7 +606,7 @@ impl Run<'_> {
                     if let Some(link) = &item.url {
                         let id = ArticleId::from_url(link);
                         if self.engine.contains(&id)? {
-                            self.engine.feeds().item_done(
+                            self.engine.feeds()?.item_done(
                                 &item.feed,
                                 &item.key,
                                 &ItemOutcome::Ingested {
@@ -642,7 +642,7 @@ impl Run<'_> {
             // Feeds and items in flight wake the loop when they finish.
             let next_due = self
                 .engine
-                .feeds()
+                .feeds()?
                 .list()?
                 .into_iter()
                 .filter(|r| self.watched.contains(&r.url))
@@ -711,7 +711,7 @@ impl Run<'_> {
         let report = match result {
             Ok(FeedResult::NotModified { max_age }) => {
                 let next = at(self.schedule.after_success(max_age));
-                self.engine.feeds().poll_ok(
+                self.engine.feeds()?.poll_ok(
                     url,
                     &PollOk {
                         next_poll: next,
@@ -751,7 +751,7 @@ impl Run<'_> {
                         .unwrap_or_default(),
                     })
                     .collect();
-                let new = self.engine.feeds().poll_ok(
+                let new = self.engine.feeds()?.poll_ok(
                     url,
                     &PollOk {
                         title: feed.title.clone(),
@@ -774,10 +774,10 @@ impl Run<'_> {
                 }
             }
             Err((error, retry_after)) => {
-                let failures = self.engine.feeds().get(url)?.map_or(0, |r| r.failures) + 1;
+                let failures = self.engine.feeds()?.get(url)?.map_or(0, |r| r.failures) + 1;
                 let wait = self.schedule.after_failure(failures, retry_after);
                 let next = at(wait);
-                self.engine.feeds().poll_failed(url, &error, next, now)?;
+                self.engine.feeds()?.poll_failed(url, &error, next, now)?;
                 self.summary.feeds_failed += 1;
                 self.say(format!(
                     "feed {url} failed: {error} ({} in a row); next try in {}",
@@ -841,7 +841,7 @@ impl Run<'_> {
             }
         };
         self.engine
-            .feeds()
+            .feeds()?
             .item_done(&item.feed, &item.key, &outcome, now)?;
         Ok(())
     }
@@ -913,7 +913,7 @@ pub fn feeds(data_dir: &Path, config: ClusterConfig, args: FeedsArgs) -> Result<
             eprintln!("parallax: skipped {a}: {p}");
             code = EXIT_PARTIAL;
         }
-        let mut f = engine.feeds();
+        let mut f = engine.feeds()?;
         let mut added = 0;
         for r in &refs {
             added += usize::from(f.add(&r.url, r.title.as_deref(), now)?);
@@ -930,14 +930,14 @@ pub fn feeds(data_dir: &Path, config: ClusterConfig, args: FeedsArgs) -> Result<
         let url = url::Url::parse(u.trim())
             .map(|u| u.to_string())
             .unwrap_or_else(|_| u.clone());
-        if !engine.feeds().remove(&url)? {
+        if !engine.feeds()?.remove(&url)? {
             eprintln!("parallax: {u} is not a watched feed");
             code = EXIT_PARTIAL;
         } else if !args.json {
             eprintln!("parallax: removed {url}");
         }
     }
-    let rows = engine.feeds().list()?;
+    let rows = engine.feeds()?.list()?;
     let failing = rows.iter().filter(|r| r.failures > 0).count();
     if args.json {
         let lines: Vec<FeedLine> = rows

@@ -15,8 +15,8 @@ mod view;
 
 pub use parallax_cluster::{Config as ClusterConfig, DEFAULT_THRESHOLD};
 pub use parallax_store::{
-    FeedRow, FeedState, ItemOutcome, ItemStatus, NewItem, PendingItem, PollOk, StoreError,
-    StoredArticle,
+    ArticleStore, FeedRow, FeedState, InboxCounts, ItemOutcome, ItemStatus, NewItem, PendingItem,
+    PollOk, StoreError, StoredArticle,
 };
 pub use view::{ArticleRef, StoryView};
 /// The analysis, clustering and text crates, for evaluation and learning.
@@ -28,9 +28,12 @@ use parallax_cluster::dedup::{self, Dedup, DedupConfig};
 use parallax_cluster::{Clusterer, Doc};
 use parallax_core::{Article, ArticleId, StoryId, StorySummary, TitleSource};
 use parallax_store::{NewArticle, ReplayRow, Store, StoryRow};
+
+mod shared;
 use parallax_text::Stemmer;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+pub use shared::WorkReport;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -49,6 +52,9 @@ pub enum EngineError {
     /// A story or article id matched several.
     #[error("`{0}` is ambiguous: it matches {1}")]
     Ambiguous(String, String),
+    /// The store's backend cannot do what was asked.
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 /// Result alias.
@@ -370,21 +376,27 @@ struct Online {
     seen: Vec<(ArticleId, usize)>,
     /// Headline candidates per story index, until moved into the stories.
     candidates: Option<Vec<Vec<HeadlineCandidate>>>,
+    /// The arrival sequence of the last stored article replayed or
+    /// written (0: none; `None`: not known, after a write that does not
+    /// report it).
+    last_seq: Option<i64>,
 }
 
 /// Replays the store's articles into a fresh online state.
-fn replay(store: &Store, config: ClusterConfig, stories: usize) -> Result<Online> {
+fn replay(store: &dyn ArticleStore, config: ClusterConfig, stories: usize) -> Result<Online> {
     let stemmer = Stemmer::default();
     let mut online = Online {
         clusterer: Clusterer::new(config),
         dedup: Dedup::new(DedupConfig::default()),
         seen: Vec::new(),
         candidates: None,
+        last_seq: Some(0),
     };
     let mut candidates: Vec<StoryAgg> = (0..stories)
         .map(|_| StoryAgg::new(StoryId::founded_by(&ArticleId::from_url(""))))
         .collect();
-    store.for_each_replay(|row: ReplayRow| {
+    store.for_each_replay_after(0, &mut |row: ReplayRow| {
+        online.last_seq = online.last_seq.max(Some(row.seq));
         let (doc, real) = decode_features(row.terms, &row.features);
         online.clusterer.replay(&doc, row.story_index);
         online
@@ -399,9 +411,105 @@ fn replay(store: &Store, config: ClusterConfig, stories: usize) -> Result<Online
     Ok(online)
 }
 
+/// The parts of the engine that clustering changes, borrowed apart from
+/// the store (so a store's transaction can call back into clustering).
+struct Parts<'a> {
+    online: &'a mut Online,
+    stories: &'a mut Vec<StoryAgg>,
+    outlets: &'a mut BTreeSet<String>,
+    languages: &'a mut OnceLock<BTreeSet<String>>,
+}
+
+impl Parts<'_> {
+    /// Clusters analysed fresh articles in order: copy detection, story
+    /// assignment, story aggregates and headlines. Returns the rows to
+    /// write.
+    fn cluster(
+        &mut self,
+        fresh: Vec<Ready>,
+        report: &mut BatchReport,
+    ) -> (Vec<NewArticle>, Vec<StoryRow>) {
+        let now = chrono::Utc::now().fixed_offset();
+        let mut rows = Vec::with_capacity(fresh.len());
+        let mut touched: Vec<usize> = Vec::new();
+        for r in fresh {
+            let Ready {
+                article,
+                doc,
+                signature,
+                fingerprint,
+                real,
+                features,
+                minhash,
+                title_terms,
+            } = r;
+            let copy = self.online.dedup.add(fingerprint, signature);
+            let assignment = match copy {
+                Some(c) => self
+                    .online
+                    .clusterer
+                    .add_to(&doc, self.online.seen[c.original].1),
+                None => self.online.clusterer.add(&doc),
+            };
+            if assignment.founded {
+                debug_assert_eq!(assignment.story, self.stories.len());
+                self.stories
+                    .push(StoryAgg::new(StoryId::founded_by(&article.id)));
+                report.new_stories += 1;
+            }
+            let duplicate_of = copy.map(|c| (self.online.seen[c.original].0.clone(), c.similarity));
+            if let Some((original, sim)) = &duplicate_of {
+                report
+                    .copies
+                    .push((article.id.clone(), original.clone(), *sim));
+            }
+            self.online
+                .seen
+                .push((article.id.clone(), assignment.story));
+            if let Some(o) = &article.outlet {
+                if !self.outlets.contains(o) {
+                    self.outlets.insert(o.clone());
+                }
+            }
+            if let (Some(set), Some(l)) = (self.languages.get_mut(), &article.language) {
+                if !set.contains(l) {
+                    set.insert(l.clone());
+                }
+            }
+            let agg = &mut self.stories[assignment.story];
+            agg.add(&article, now);
+            if copy.is_none() {
+                agg.independent += 1;
+            }
+            if let (Some(t), Some(terms)) = (article.title.as_deref(), title_terms) {
+                agg.push_candidate(t, terms, real);
+            }
+            touched.push(assignment.story);
+            report.added.push((article.id.clone(), agg.id.clone()));
+            rows.push(NewArticle {
+                story: agg.id.clone(),
+                story_index: assignment.story,
+                features,
+                terms: doc.terms,
+                fingerprint,
+                minhash,
+                duplicate_of,
+                article,
+            });
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for &i in &touched {
+            self.stories[i].choose_headline(i, &self.online.clusterer);
+        }
+        let story_rows: Vec<StoryRow> = touched.iter().map(|&i| self.stories[i].row(i)).collect();
+        (rows, story_rows)
+    }
+}
+
 /// The engine over one store.
 pub struct Engine {
-    store: Store,
+    store: Box<dyn ArticleStore>,
     stemmer: Stemmer,
     stories: Vec<StoryAgg>,
     /// Every outlet of the stored articles.
@@ -418,7 +526,13 @@ pub struct Engine {
 impl Engine {
     /// Opens the engine on the store in `data_dir`, replaying the clusterer.
     pub fn open(data_dir: &Path, config: ClusterConfig) -> Result<Engine> {
-        let mut engine = Self::with_store(Store::open(data_dir)?, config)?;
+        Self::open_store(Box::new(Store::open(data_dir)?), config)
+    }
+
+    /// Opens the engine on any store (SQLite, PostgreSQL), replaying the
+    /// clusterer.
+    pub fn open_store(store: Box<dyn ArticleStore>, config: ClusterConfig) -> Result<Engine> {
+        let mut engine = Self::with_store(store, config)?;
         engine.online_mut()?;
         Ok(engine)
     }
@@ -429,7 +543,7 @@ impl Engine {
     /// (which uses the clusterer's term statistics), wait for it to finish.
     /// For a server, which then starts in milliseconds on any store.
     pub fn open_deferred(data_dir: &Path, config: ClusterConfig) -> Result<Engine> {
-        let engine = Self::with_store(Store::open(data_dir)?, config)?;
+        let engine = Self::with_store(Box::new(Store::open(data_dir)?), config)?;
         let dir = data_dir.to_path_buf();
         let stories = engine.stories.len();
         let handle = std::thread::Builder::new()
@@ -442,12 +556,10 @@ impl Engine {
 
     /// An engine on a fresh in-memory store.
     pub fn in_memory(config: ClusterConfig) -> Result<Engine> {
-        let mut engine = Self::with_store(Store::in_memory()?, config)?;
-        engine.online_mut()?;
-        Ok(engine)
+        Self::open_store(Box::new(Store::in_memory()?), config)
     }
 
-    fn with_store(store: Store, config: ClusterConfig) -> Result<Engine> {
+    fn with_store(store: Box<dyn ArticleStore>, config: ClusterConfig) -> Result<Engine> {
         let mut engine = Engine {
             store,
             stemmer: Stemmer::default(),
@@ -505,7 +617,7 @@ impl Engine {
             Some(h) => h
                 .join()
                 .map_err(|_| EngineError::Replay("the replay thread panicked".into()))??,
-            None => replay(&self.store, self.config, self.stories.len())?,
+            None => replay(self.store.as_ref(), self.config, self.stories.len())?,
         };
         let _ = self.online.set(online);
         self.online
@@ -586,9 +698,6 @@ impl Engine {
     /// Clusters and stores analysed fresh articles in one transaction.
     fn commit(&mut self, fresh: Vec<Ready>, mut report: BatchReport) -> Result<BatchReport> {
         let clock = Instant::now();
-        let now = chrono::Utc::now().fixed_offset();
-        let mut rows = Vec::with_capacity(fresh.len());
-        let mut touched: Vec<usize> = Vec::new();
         self.online_mut()?;
         let Engine {
             online,
@@ -600,71 +709,15 @@ impl Engine {
         let online = online
             .get_mut()
             .ok_or_else(|| EngineError::Replay("the replayed state was lost".into()))?;
-        for r in fresh {
-            let Ready {
-                article,
-                doc,
-                signature,
-                fingerprint,
-                real,
-                features,
-                minhash,
-                title_terms,
-            } = r;
-            let copy = online.dedup.add(fingerprint, signature);
-            let assignment = match copy {
-                Some(c) => online.clusterer.add_to(&doc, online.seen[c.original].1),
-                None => online.clusterer.add(&doc),
-            };
-            if assignment.founded {
-                debug_assert_eq!(assignment.story, stories.len());
-                stories.push(StoryAgg::new(StoryId::founded_by(&article.id)));
-                report.new_stories += 1;
-            }
-            let duplicate_of = copy.map(|c| (online.seen[c.original].0.clone(), c.similarity));
-            if let Some((original, sim)) = &duplicate_of {
-                report
-                    .copies
-                    .push((article.id.clone(), original.clone(), *sim));
-            }
-            online.seen.push((article.id.clone(), assignment.story));
-            if let Some(o) = &article.outlet {
-                if !outlets.contains(o) {
-                    outlets.insert(o.clone());
-                }
-            }
-            if let (Some(set), Some(l)) = (languages.get_mut(), &article.language) {
-                if !set.contains(l) {
-                    set.insert(l.clone());
-                }
-            }
-            let agg = &mut stories[assignment.story];
-            agg.add(&article, now);
-            if copy.is_none() {
-                agg.independent += 1;
-            }
-            if let (Some(t), Some(terms)) = (article.title.as_deref(), title_terms) {
-                agg.push_candidate(t, terms, real);
-            }
-            touched.push(assignment.story);
-            report.added.push((article.id.clone(), agg.id.clone()));
-            rows.push(NewArticle {
-                story: agg.id.clone(),
-                story_index: assignment.story,
-                features,
-                terms: doc.terms,
-                fingerprint,
-                minhash,
-                duplicate_of,
-                article,
-            });
-        }
-        touched.sort_unstable();
-        touched.dedup();
-        for &i in &touched {
-            stories[i].choose_headline(i, &online.clusterer);
-        }
-        let story_rows: Vec<StoryRow> = touched.iter().map(|&i| self.stories[i].row(i)).collect();
+        let mut parts = Parts {
+            online,
+            stories,
+            outlets,
+            languages,
+        };
+        let (rows, story_rows) = parts.cluster(fresh, &mut report);
+        // The stored sequence of what this write adds is not known here.
+        parts.online.last_seq = None;
         report.timings.cluster = clock.elapsed().as_secs_f64();
         let clock = Instant::now();
         if let Err(e) = self.store.write_batch(&rows, &story_rows) {
@@ -674,7 +727,6 @@ impl Engine {
         report.timings.store = clock.elapsed().as_secs_f64();
         Ok(report)
     }
-
     /// Stories, most recently updated first; `limit` 0 means all.
     pub fn stories(&self, limit: usize) -> Result<Vec<StorySummary>> {
         Ok(self.store.stories(limit)?)
@@ -750,16 +802,16 @@ impl Engine {
 
     /// Streams every article in arrival order.
     pub fn for_each_article(&self, f: impl FnMut(StoredArticle) -> bool) -> Result<()> {
-        Ok(self.store.for_each_article(f)?)
+        self.for_each_article_from(0, f)
     }
 
     /// Streams the articles after the first `skip`, in arrival order.
     pub fn for_each_article_from(
         &self,
         skip: usize,
-        f: impl FnMut(StoredArticle) -> bool,
+        mut f: impl FnMut(StoredArticle) -> bool,
     ) -> Result<()> {
-        Ok(self.store.for_each_article_from(skip, f)?)
+        Ok(self.store.for_each_article_from(skip, &mut f)?)
     }
 
     /// Number of stored articles.
@@ -778,12 +830,31 @@ impl Engine {
     }
 
     /// The watch state of live ingestion (feeds, validators, seen items),
-    /// kept in the store beside the articles.
-    pub fn feeds(&mut self) -> FeedState<'_> {
-        self.store.feeds()
+    /// kept in the store beside the articles. Only the embedded SQLite
+    /// store keeps it; other backends give [`EngineError::Unsupported`].
+    pub fn feeds(&mut self) -> Result<FeedState<'_>> {
+        let backend = self.store.backend();
+        match self.store.sqlite() {
+            Some(s) => Ok(s.feeds()),
+            None => Err(EngineError::Unsupported(format!(
+                "feeds and watch state are kept only in the embedded SQLite store, not in {backend}: run `parallax watch` and `parallax feeds` without --store"
+            ))),
+        }
     }
 
-    /// SQLite's integrity check of the store.
+    /// Whether the store keeps the watch state of live ingestion (the
+    /// embedded SQLite store does).
+    pub fn keeps_feeds(&mut self) -> bool {
+        self.store.sqlite().is_some()
+    }
+
+    /// The store's backend (`sqlite`, `postgres`).
+    pub fn store_backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    /// The store's integrity check (SQLite's `integrity_check`, or the
+    /// backend's own).
     pub fn integrity_check(&self) -> Result<std::result::Result<(), String>> {
         Ok(self.store.integrity_check()?)
     }

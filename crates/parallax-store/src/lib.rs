@@ -15,7 +15,13 @@ use parallax_core::{Article, ArticleId, StoryId, StorySummary};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 
+mod backend;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod watch;
+pub use backend::{
+    AnalysedForm, ArticleStore, ClusterOutcome, ClusterStep, InboxArticle, InboxCounts, SharedInbox,
+};
 pub use watch::{FeedRow, FeedState, ItemOutcome, ItemStatus, NewItem, PendingItem, PollOk};
 
 /// Storage errors.
@@ -33,6 +39,12 @@ pub enum StoreError {
     /// The database was written by a newer Parallax.
     #[error("database schema version {0} is newer than this Parallax supports ({1})")]
     TooNew(i64, i64),
+    /// Another backend (PostgreSQL) reported an error.
+    #[error("{0} error: {1}")]
+    Backend(&'static str, String),
+    /// The caller gave up a step of a transaction (nothing was written).
+    #[error("{0}")]
+    Aborted(String),
 }
 
 /// Result alias.
@@ -146,6 +158,8 @@ pub struct NewArticle {
 /// What the engine needs to replay one stored article, in arrival order.
 #[derive(Debug, Clone)]
 pub struct ReplayRow {
+    /// Arrival sequence (increasing; not necessarily dense).
+    pub seq: i64,
     /// The article's id.
     pub id: ArticleId,
     /// Its title.
@@ -336,15 +350,26 @@ impl Store {
 
     /// Everything needed to replay every stored article, in arrival order.
     /// Calls `f` for each.
-    pub fn for_each_replay(&self, mut f: impl FnMut(ReplayRow)) -> Result<()> {
+    pub fn for_each_replay(&self, f: impl FnMut(ReplayRow)) -> Result<()> {
+        self.for_each_replay_after(0, f)
+    }
+
+    /// Like [`Store::for_each_replay`], for the articles whose arrival
+    /// sequence is above `after_seq`.
+    pub fn for_each_replay_after(
+        &self,
+        after_seq: i64,
+        mut f: impl FnMut(ReplayRow),
+    ) -> Result<()> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, title, story_index, terms, features, fingerprint, minhash, duplicate_of
-             FROM articles ORDER BY seq",
+            "SELECT id, title, story_index, terms, features, fingerprint, minhash, duplicate_of, seq
+             FROM articles WHERE seq > ?1 ORDER BY seq",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([after_seq])?;
         while let Some(row) = rows.next()? {
             let terms: String = row.get(3)?;
             f(ReplayRow {
+                seq: row.get(8)?,
                 id: ArticleId(row.get(0)?),
                 title: row.get(1)?,
                 story_index: row.get::<_, i64>(2)? as usize,
@@ -517,6 +542,88 @@ impl Store {
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         Ok(if r == "ok" { Ok(()) } else { Err(r) })
+    }
+}
+
+impl ArticleStore for Store {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn schema_version(&self) -> Result<i64> {
+        Store::schema_version(self)
+    }
+
+    fn contains(&self, id: &ArticleId) -> Result<bool> {
+        Store::contains(self, id)
+    }
+
+    fn write_batch(&mut self, articles: &[NewArticle], stories: &[StoryRow]) -> Result<usize> {
+        Store::write_batch(self, articles, stories)
+    }
+
+    fn for_each_replay_after(&self, after_seq: i64, f: &mut dyn FnMut(ReplayRow)) -> Result<()> {
+        Store::for_each_replay_after(self, after_seq, f)
+    }
+
+    fn assignments(&self) -> Result<Vec<(ArticleId, StoryId)>> {
+        Store::assignments(self)
+    }
+
+    fn article_count(&self) -> Result<usize> {
+        Store::article_count(self)
+    }
+
+    fn story_count(&self) -> Result<usize> {
+        Store::story_count(self)
+    }
+
+    fn story_rows(&self) -> Result<Vec<StoryRow>> {
+        Store::story_rows(self)
+    }
+
+    fn stories_from(&self, offset: usize, limit: usize) -> Result<Vec<StorySummary>> {
+        Store::stories_from(self, offset, limit)
+    }
+
+    fn stories_in_language(&self, language: &str) -> Result<std::collections::HashSet<String>> {
+        Store::stories_in_language(self, language)
+    }
+
+    fn languages(&self) -> Result<Vec<String>> {
+        Store::languages(self)
+    }
+
+    fn story(&self, id: &StoryId) -> Result<Option<StorySummary>> {
+        Store::story(self, id)
+    }
+
+    fn find_stories(&self, prefix: &str) -> Result<Vec<StoryId>> {
+        Store::find_stories(self, prefix)
+    }
+
+    fn story_articles(&self, id: &StoryId) -> Result<Vec<StoredArticle>> {
+        Store::story_articles(self, id)
+    }
+
+    fn find_articles(&self, key: &str) -> Result<Vec<StoredArticle>> {
+        Store::find_articles(self, key)
+    }
+
+    fn for_each_article_from(
+        &self,
+        skip: usize,
+        f: &mut dyn FnMut(StoredArticle) -> bool,
+    ) -> Result<()> {
+        Store::for_each_article_from(self, skip, f)
+    }
+
+    fn integrity_check(&self) -> Result<std::result::Result<(), String>> {
+        Store::integrity_check(self)
+    }
+
+    fn sqlite(&mut self) -> Option<&mut Store> {
+        Some(self)
     }
 }
 
