@@ -1,0 +1,44 @@
+//! The storage conformance suite on PostgreSQL, each check in a schema of
+//! its own. Skipped (with a message) when `PARALLAX_PG_URL` is not set;
+//! fails when it is set and the server cannot be reached.
+//! `scripts/postgres.sh` starts a server and prints the URL.
+
+use parallax_store::ArticleStore;
+use parallax_store_pg::PgStore;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A fresh store in a new schema, or `None` without `PARALLAX_PG_URL`.
+fn open() -> Option<Box<dyn ArticleStore>> {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let url = std::env::var("PARALLAX_PG_URL").ok()?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let schema = format!(
+        "conformance_{}_{}_{nanos}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    match PgStore::connect_in_schema(&url, &schema) {
+        Ok(s) => Some(Box::new(s)),
+        Err(e) => panic!("PARALLAX_PG_URL is set but the store cannot be opened: {e}"),
+    }
+}
+
+parallax_store::conformance_tests!(open);
+
+#[test]
+fn reopening_keeps_the_schema_version() {
+    let Some(url) = std::env::var("PARALLAX_PG_URL").ok() else {
+        eprintln!("skipped: PARALLAX_PG_URL is not set");
+        return;
+    };
+    let schema = format!("reopen_{}", std::process::id());
+    let a = PgStore::connect_in_schema(&url, &schema).unwrap();
+    let v = a.schema_version().unwrap();
+    assert!(v >= 1);
+    drop(a);
+    let b = PgStore::connect_in_schema(&url, &schema).unwrap();
+    assert_eq!(b.schema_version().unwrap(), v);
+    assert!(PgStore::connect_in_schema(&url, "bad; name").is_err());
+}
