@@ -185,8 +185,18 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u
     };
     let show_progress = !args.quiet && !args.json && std::io::stderr().is_terminal();
     let started = Instant::now();
+    let shared = engine.has_shared_inbox();
     let mut summary = if inputs.is_empty() {
         IngestSummary::default()
+    } else if shared {
+        ingest_shared(
+            &mut engine,
+            &inputs,
+            opts,
+            args.batch_size,
+            show_progress,
+            !args.quiet,
+        )?
     } else {
         ingest_inputs(
             &mut engine,
@@ -216,7 +226,9 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u
         summary.failed += 1;
         summary.errors.push(e);
     }
-    if !args.no_index {
+    // The search index lives in the data dir, beside the embedded store;
+    // a PostgreSQL store is shared by machines and is not indexed here.
+    if !args.no_index && !shared {
         let clock = Instant::now();
         match update_index(data_dir, &engine, show_progress) {
             Ok(n) => summary.indexed = n,
@@ -251,7 +263,7 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u
             if count_stories(&summary) == 1 { "y" } else { "ies" },
             summary.new_stories,
             summary.seconds,
-            data_dir.display(),
+            crate::store_label(data_dir),
             summary.articles_total,
             summary.stories_total,
         );
@@ -261,6 +273,94 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u
 
 fn count_stories(s: &IngestSummary) -> usize {
     s.touched
+}
+
+/// Reads `inputs` into the shared inbox of a PostgreSQL store, working on
+/// the inbox after each batch (analysis of rows no other worker holds,
+/// clustering in stream order), then until the inbox is drained. Several
+/// processes may run this at once on the same or different inputs: an
+/// article already in the inbox is counted as unchanged, and each process
+/// counts as added what it clustered itself.
+pub fn ingest_shared(
+    engine: &mut Engine,
+    inputs: &[Input],
+    opts: ReadOptions,
+    batch_size: usize,
+    show_progress: bool,
+    report: bool,
+) -> Result<IngestSummary> {
+    let started = Instant::now();
+    let pb = if show_progress {
+        let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+    let batch_size = batch_size.max(1);
+    let mut summary = IngestSummary::default();
+    let mut reader = Reader::new(inputs, opts);
+    summary.skipped_files = reader.skipped();
+    let mut batch = Vec::with_capacity(batch_size);
+    let mut read_seconds = 0.0;
+    let step = |engine: &mut Engine, summary: &mut IngestSummary| -> Result<()> {
+        let (_, seconds) = engine.analyse_inbox(batch_size)?;
+        summary.stages.engine.analyse += seconds;
+        let (r, _) = engine.cluster_inbox(batch_size)?;
+        summary.absorb(r);
+        pb.set_message(format!("{} articles stored by this worker", summary.added));
+        Ok(())
+    };
+    loop {
+        let clock = Instant::now();
+        let item = reader.next();
+        read_seconds += clock.elapsed().as_secs_f64();
+        match item {
+            Some(Ok(article)) => {
+                batch.push(article);
+                if batch.len() >= batch_size {
+                    let queued = engine.enqueue(&batch)?;
+                    summary.unchanged += batch.len() - queued;
+                    batch.clear();
+                    step(engine, &mut summary)?;
+                }
+            }
+            Some(Err(InputError { input, problem })) => {
+                if report {
+                    pb.suspend(|| eprintln!("parallax: skipped {input}: {problem}"));
+                }
+                summary.failed += 1;
+                if summary.errors.len() < MAX_ERRORS_KEPT {
+                    summary.errors.push(ErrorLine { input, problem });
+                }
+            }
+            None => break,
+        }
+    }
+    if !batch.is_empty() {
+        let queued = engine.enqueue(&batch)?;
+        summary.unchanged += batch.len() - queued;
+    }
+    summary.stages.read = read_seconds;
+    summary.skipped_records = reader.skipped_records();
+    let work = engine.work_inbox(batch_size, |r| {
+        pb.set_message(format!(
+            "{} articles stored by this worker",
+            summary.added + r.added.len()
+        ))
+    })?;
+    summary.stages.engine.analyse += work.batch.timings.analyse;
+    let mut rest = work.batch;
+    rest.timings.analyse = 0.0;
+    summary.absorb(rest);
+    pb.finish_and_clear();
+    summary.articles_total = engine.article_count()?;
+    summary.stories_total = engine.story_count();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
 }
 
 /// Reads `inputs` and ingests them in batches. Errors of single inputs are

@@ -41,6 +41,12 @@ struct Cli {
         default_value = "parallax-data"
     )]
     data_dir: PathBuf,
+    /// The store: a `postgres://user:password@host/database` URL for
+    /// PostgreSQL (shared by several workers), or absent for the embedded
+    /// SQLite store in the data directory. Feeds (`watch`, `feeds`), the
+    /// web app and search stay on the embedded store.
+    #[arg(long, global = true, env = "PARALLAX_STORE")]
+    store: Option<String>,
     /// Cosine threshold for joining a story (default: calibrated value).
     #[arg(long, global = true, hide = true)]
     threshold: Option<f32>,
@@ -91,6 +97,7 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
+    let _ = STORE_URL.set(cli.store.clone().filter(|s| !s.trim().is_empty()));
     let mut config = parallax_engine::ClusterConfig::default();
     if let Some(t) = cli.threshold {
         config.threshold = t;
@@ -121,12 +128,54 @@ fn main() -> ExitCode {
     }
 }
 
-/// Opens the engine on a data dir, with a message naming it on failure.
+/// The `--store` URL, when one was given.
+static STORE_URL: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// The `--store` URL, when one was given (absent: the embedded store).
+pub fn store_url() -> Option<&'static str> {
+    STORE_URL.get().and_then(|u| u.as_deref())
+}
+
+/// The store in words, for messages: the URL without its password, or
+/// the data directory.
+pub fn store_label(dir: &std::path::Path) -> String {
+    match store_url() {
+        Some(url) => without_password(url),
+        None => dir.display().to_string(),
+    }
+}
+
+/// A URL with the password of its user part hidden.
+fn without_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Opens the engine on the store (`--store`, else the embedded store in
+/// the data dir), with a message naming it on failure.
 pub fn open_engine(
     dir: &std::path::Path,
     config: parallax_engine::ClusterConfig,
 ) -> anyhow::Result<parallax_engine::Engine> {
     use anyhow::Context;
-    parallax_engine::Engine::open(dir, config)
-        .with_context(|| format!("cannot open the store in {}", dir.display()))
+    match store_url() {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let label = without_password(url);
+            let store = parallax_store_pg::PgStore::connect(url)
+                .with_context(|| format!("cannot open the store {label}"))?;
+            parallax_engine::Engine::open_store(Box::new(store), config)
+                .with_context(|| format!("cannot open the store {label}"))
+        }
+        Some(url) => anyhow::bail!(
+            "unsupported --store `{}`: give a postgres:// URL, or no --store for the embedded store in the data dir",
+            without_password(url)
+        ),
+        None => parallax_engine::Engine::open(dir, config)
+            .with_context(|| format!("cannot open the store in {}", dir.display())),
+    }
 }

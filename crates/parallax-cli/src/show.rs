@@ -434,13 +434,14 @@ pub struct CheckArgs {
 }
 
 pub fn check(data_dir: &Path, config: ClusterConfig, args: CheckArgs) -> Result<u8> {
-    if !data_dir.join("parallax.db").exists() {
+    if crate::store_url().is_none() && !data_dir.join("parallax.db").exists() {
         eprintln!("parallax: no store in {}", data_dir.display());
         return Ok(EXIT_PARTIAL);
     }
     let engine = open_engine(data_dir, config)?;
     let integrity = engine.integrity_check()?;
     let (articles, stories) = (engine.article_count()?, engine.story_count());
+    let label = crate::store_label(data_dir);
     if args.json {
         let v = serde_json::json!({
             "ok": integrity.is_ok(),
@@ -451,11 +452,8 @@ pub fn check(data_dir: &Path, config: ClusterConfig, args: CheckArgs) -> Result<
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         match &integrity {
-            Ok(()) => println!(
-                "store ok: {} holds {articles} articles in {stories} stories",
-                data_dir.display()
-            ),
-            Err(p) => println!("store DAMAGED: {}: {p}", data_dir.display()),
+            Ok(()) => println!("store ok: {label} holds {articles} articles in {stories} stories"),
+            Err(p) => println!("store DAMAGED: {label}: {p}"),
         }
     }
     Ok(if integrity.is_ok() {

@@ -427,6 +427,8 @@ pub fn watch(data_dir: &Path, config: ClusterConfig, args: WatchArgs) -> Result<
         bail!("no feed to watch");
     }
     let mut engine = open_engine(data_dir, config)?;
+    // Surfaces "feeds are kept only in the embedded store" at once.
+    engine.feeds()?;
     let now = Utc::now();
     let watched: Vec<String> = if refs.is_empty() {
         let all: Vec<String> = engine.feeds()?.list()?.into_iter().map(|f| f.url).collect();
@@ -905,6 +907,7 @@ fn health(r: &FeedRow) -> &'static str {
 
 pub fn feeds(data_dir: &Path, config: ClusterConfig, args: FeedsArgs) -> Result<u8> {
     let mut engine = open_engine(data_dir, config)?;
+    engine.feeds()?;
     let mut code = 0;
     let now = Utc::now();
     if !args.add.is_empty() {

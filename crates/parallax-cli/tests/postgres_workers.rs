@@ -1,0 +1,128 @@
+//! Several workers on one PostgreSQL database: two `parallax ingest`
+//! processes given the same generated stream at once must store the
+//! stories one process stores. Skipped (with a message) when
+//! `PARALLAX_PG_URL` is not set (`scripts/postgres.sh` prints it); fails
+//! when it is set and the server cannot be reached.
+//!
+//! The stream has 2,000 articles by default; `PARALLAX_PG_WORKER_ARTICLES=10000`
+//! runs the size the scale issue names (best with `--release`).
+
+use assert_cmd::Command;
+use parallax_eval::synth::{generate, SynthConfig};
+use parallax_store::ArticleStore;
+use parallax_store_pg::PgStore;
+use std::process::Stdio;
+
+/// The URL of a schema of its own on the test database (created here).
+fn schema_url(base: &str, schema: &str) -> String {
+    PgStore::connect_in_schema(base, schema)
+        .unwrap_or_else(|e| panic!("PARALLAX_PG_URL is set but the store cannot be opened: {e}"));
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options=-c%20search_path%3D{schema}")
+}
+
+fn assignments(base: &str, schema: &str) -> Vec<(String, String)> {
+    PgStore::connect_in_schema(base, schema)
+        .unwrap()
+        .assignments()
+        .unwrap()
+        .into_iter()
+        .map(|(a, s)| (a.to_string(), s.to_string()))
+        .collect()
+}
+
+fn ingest(url: &str, file: &std::path::Path) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("parallax"));
+    c.args([
+        "--store",
+        url,
+        "ingest",
+        "--quiet",
+        "--json",
+        "--batch-size",
+        "100",
+    ])
+    .arg(file)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    c
+}
+
+fn added(out: &std::process::Output) -> usize {
+    assert!(
+        out.status.success(),
+        "worker failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["added"].as_u64().unwrap() as usize
+}
+
+#[test]
+fn two_workers_store_the_stories_of_one() {
+    let Ok(base) = std::env::var("PARALLAX_PG_URL") else {
+        eprintln!("two_workers_store_the_stories_of_one: skipped: PARALLAX_PG_URL is not set");
+        return;
+    };
+    let n: usize = std::env::var("PARALLAX_PG_WORKER_ARTICLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("stream.jsonl");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    generate(
+        SynthConfig {
+            articles: n,
+            seed: 7,
+        },
+        &mut out,
+    )
+    .unwrap();
+    drop(out);
+    let tag = format!("{}_{}", std::process::id(), n);
+
+    let one = format!("workers_one_{tag}");
+    let url_one = schema_url(&base, &one);
+    let clock = std::time::Instant::now();
+    let single = ingest(&url_one, &file).output().unwrap();
+    let single_added = added(&single);
+    let single_seconds = clock.elapsed().as_secs_f64();
+    let expected = assignments(&base, &one);
+    assert_eq!(single_added, expected.len());
+    assert!(expected.len() > n / 2, "{} of {n} stored", expected.len());
+
+    let two = format!("workers_two_{tag}");
+    let url_two = schema_url(&base, &two);
+    let clock = std::time::Instant::now();
+    let a = ingest(&url_two, &file).spawn().unwrap();
+    let b = ingest(&url_two, &file).spawn().unwrap();
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    let (added_a, added_b) = (added(&a), added(&b));
+    let two_seconds = clock.elapsed().as_secs_f64();
+    eprintln!(
+        "{n} articles: one worker {single_seconds:.1} s; two workers {two_seconds:.1} s, storing {added_a} and {added_b}"
+    );
+    let got = assignments(&base, &two);
+    assert_eq!(added_a + added_b, got.len());
+    assert_eq!(got.len(), expected.len());
+    assert!(
+        got == expected,
+        "two workers grouped the stream differently from one"
+    );
+
+    // A third run of the same stream changes nothing.
+    let again = Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["--store", &url_two, "ingest", "--quiet", "--json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(added(&again), 0);
+    let check = Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["--store", &url_two, "check"])
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
+}
