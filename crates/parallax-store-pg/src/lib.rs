@@ -28,6 +28,8 @@
 //!   article may join: it serialises clustering and writing (about a third
 //!   of the work) while analysis runs in parallel, and it makes the result
 //!   independent of the number of workers, which per-story locks do not.
+//! - **Full-text search** ([`PgStore::search`]): a generated `tsvector`
+//!   column over title and text with a GIN index (migration 2).
 //! - **Schemas.** Everything lives in the connection's current schema
 //!   (`search_path`), and the advisory locks are keyed by it, so several
 //!   stores share one database: put `options=-c search_path=NAME` in the
@@ -98,6 +100,16 @@ const MIGRATIONS: &[&str] = &[
         minhash      TEXT
     );
     CREATE INDEX inbox_open ON inbox (seq) WHERE state <> 'done';
+    "#,
+    // 2: full-text search over title and text (the `simple` configuration:
+    // no stemming, any language; the text is cut to stay under the 1 MB
+    // limit of a tsvector).
+    r#"
+    ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS (
+        to_tsvector('simple'::regconfig,
+            left(coalesce(title, '') || ' ' || coalesce((doc::jsonb) ->> 'text', ''), 200000))
+    ) STORED;
+    CREATE INDEX articles_search ON articles USING GIN (search);
     "#,
 ];
 
@@ -214,6 +226,26 @@ impl PgStore {
             .map_err(db)?;
             tx.commit().map_err(db)?;
         }
+    }
+}
+
+impl PgStore {
+    /// Full-text search over the articles' titles and texts (web-search
+    /// syntax: words, `"phrases"`, `or`, `-excluded`): the best `limit`
+    /// matches by rank, ties to the earlier article, with their rank.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<(ArticleId, f32)>> {
+        Ok(self
+            .client()
+            .query(
+                "SELECT id, ts_rank(search, q) AS rank
+                 FROM articles, websearch_to_tsquery('simple'::regconfig, $1) q
+                 WHERE search @@ q ORDER BY rank DESC, seq LIMIT $2",
+                &[&query, &(limit as i64)],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| (ArticleId(r.get(0)), r.get::<_, f32>(1)))
+            .collect())
     }
 }
 

@@ -42,3 +42,38 @@ fn reopening_keeps_the_schema_version() {
     assert_eq!(b.schema_version().unwrap(), v);
     assert!(PgStore::connect_in_schema(&url, "bad; name").is_err());
 }
+
+#[test]
+fn full_text_search_finds_title_and_text_words() {
+    let Some(url) = std::env::var("PARALLAX_PG_URL").ok() else {
+        eprintln!("skipped: PARALLAX_PG_URL is not set");
+        return;
+    };
+    let schema = format!("search_{}", std::process::id());
+    let mut s = PgStore::connect_in_schema(&url, &schema).unwrap();
+    use parallax_store::conformance::{new_article, story_row};
+    let mut bridge = new_article("b1", "s0", 0);
+    bridge.article.title = Some("Tarno bridge collapses".into());
+    bridge.article.text = "Divers searched the Vell river on Monday.".into();
+    let mut cup = new_article("c1", "s1", 1);
+    cup.article.title = Some("Mariners win the cup".into());
+    s.write_batch(
+        &[bridge, cup],
+        &[story_row("s0", 0, 1), story_row("s1", 1, 1)],
+    )
+    .unwrap();
+    let ids = |q: &str| -> Vec<String> {
+        s.search(q, 10)
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id.to_string())
+            .collect()
+    };
+    assert_eq!(ids("bridge"), ["b1"]);
+    assert_eq!(ids("vell river"), ["b1"]);
+    assert_eq!(ids("mariners"), ["c1"]);
+    assert!(ids("bridge -divers").is_empty());
+    assert!(ids("nothing here").is_empty());
+    // Hostile syntax is a query, not an error.
+    assert!(ids("\"unbalanced & | !( ").len() <= 2);
+}
