@@ -22,7 +22,13 @@
 //! - incremental: adding an article costs time proportional to its own size
 //!   and the number of candidates, not to the number of stories;
 //! - replayable: [`Clusterer::replay`] rebuilds exactly the state an
-//!   uninterrupted run would have, from the stored assignments.
+//!   uninterrupted run would have, from the stored assignments;
+//! - bounded: a story with no new member for [`Config::expire_after`] of
+//!   stream time (the latest publication time seen) is closed: it is no
+//!   longer a candidate, and its vectors are freed except its title terms
+//!   (kept for [`Clusterer::lead_similarity`]). Memory then follows the open
+//!   stories, not all stories ever seen. Expiry depends only on the
+//!   articles' times and order, so a replay closes the same stories.
 
 pub mod dedup;
 pub mod learn;
@@ -148,6 +154,9 @@ pub struct Config {
     pub max_candidates: usize,
     /// Longest posting list kept per term (most recent stories win).
     pub max_postings: usize,
+    /// Seconds of stream time after its latest member at which a story is
+    /// closed (see the module's invariants); `None` keeps every story open.
+    pub expire_after: Option<i64>,
 }
 
 impl Default for Config {
@@ -158,9 +167,16 @@ impl Default for Config {
             index_terms: 16,
             max_candidates: 64,
             max_postings: 4096,
+            expire_after: Some(DEFAULT_EXPIRY),
         }
     }
 }
+
+/// Stream time after which a story with no new member is closed: three
+/// days. A development after a longer silence starts a new story (the
+/// engine may still link it by shared entities); one follow-up keeps a
+/// story open for three more days.
+pub const DEFAULT_EXPIRY: i64 = 3 * 86_400;
 
 /// The join probability threshold calibrated on ECB+ dev (odd topics; see
 /// ARCHITECTURE.md and `parallax-eval cluster --fit`).
@@ -196,6 +212,8 @@ struct Story {
     size: u32,
     /// Earliest and latest known publication time of its members.
     span: Option<(i64, i64)>,
+    /// Closed by expiry: not a candidate, vectors freed but the lead's.
+    closed: bool,
 }
 
 type Vectors = [Vec<(u32, f32)>; SPACES];
@@ -207,6 +225,16 @@ pub struct Clusterer {
     docs: u32,
     stories: Vec<Story>,
     postings: FxHashMap<u32, Vec<u32>>,
+    /// Latest publication time seen (stream time).
+    now: Option<i64>,
+    /// (latest member time, story) each time a story gained a member with
+    /// a time: the expiry queue, earliest first. An entry is stale when the
+    /// story has gained a later member since.
+    activity: std::collections::BinaryHeap<std::cmp::Reverse<(i64, u32)>>,
+    /// Stories closed since the posting lists were last compacted.
+    closed_since_compaction: usize,
+    /// Stories closed so far.
+    closed: usize,
 }
 
 impl Clusterer {
@@ -218,6 +246,61 @@ impl Clusterer {
             docs: 0,
             stories: Vec::new(),
             postings: FxHashMap::default(),
+            now: None,
+            activity: Default::default(),
+            closed_since_compaction: 0,
+            closed: 0,
+        }
+    }
+
+    /// Number of stories closed by expiry so far.
+    pub fn closed_stories(&self) -> usize {
+        self.closed
+    }
+
+    /// Moves stream time to `time` (never back) and closes the stories
+    /// whose latest member is older than the expiry allows. Amortised cost:
+    /// one heap pop per story activity.
+    fn advance(&mut self, time: Option<i64>) {
+        let (Some(t), Some(expire)) = (time, self.config.expire_after) else {
+            return;
+        };
+        if self.now.is_some_and(|now| now >= t) {
+            return;
+        }
+        self.now = Some(t);
+        let cutoff = t.saturating_sub(expire);
+        while let Some(&std::cmp::Reverse((hi, story))) = self.activity.peek() {
+            if hi >= cutoff {
+                break;
+            }
+            self.activity.pop();
+            let s = &mut self.stories[story as usize];
+            // Stale entry: the story had a later member.
+            if s.closed || s.span.is_some_and(|(_, h)| h != hi) {
+                continue;
+            }
+            s.closed = true;
+            for k in 0..SPACES {
+                if k != LEAD {
+                    s.sum[k] = FxHashMap::default();
+                    s.norm2[k] = 0.0;
+                }
+            }
+            self.closed += 1;
+            self.closed_since_compaction += 1;
+        }
+        // Drop closed stories from the posting lists once they are a good
+        // share of them: linear in the postings, so amortised.
+        if self.closed_since_compaction > 1024
+            && self.closed_since_compaction * 4 > self.stories.len() - self.closed + 1024
+        {
+            let stories = &self.stories;
+            self.postings.retain(|_, list| {
+                list.retain(|&s| !stories[s as usize].closed);
+                !list.is_empty()
+            });
+            self.closed_since_compaction = 0;
         }
     }
 
@@ -324,6 +407,7 @@ impl Clusterer {
     /// Interns keys, updates document frequencies, and returns the
     /// article's normalised TF-IDF vectors sorted by weight (heaviest first).
     fn observe(&mut self, doc: &Doc) -> Vectors {
+        self.advance(doc.time);
         self.docs += 1;
         let docs = self.docs;
         std::array::from_fn(|k| {
@@ -375,7 +459,9 @@ impl Clusterer {
         for (id, _) in vectors[BODY].iter().take(self.config.index_terms) {
             if let Some(list) = self.postings.get(id) {
                 for &s in list {
-                    *hits.entry(s).or_default() += 1;
+                    if !self.stories[s as usize].closed {
+                        *hits.entry(s).or_default() += 1;
+                    }
                 }
             }
         }
@@ -450,7 +536,23 @@ impl Clusterer {
         if let Some(t) = time {
             s.span = Some(s.span.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
         }
+        // A member added to a closed story (a copy of one of its articles,
+        // or the caller's choice) reopens it with what it now holds.
+        if s.closed {
+            s.closed = false;
+            self.closed -= 1;
+        }
+        self.track(story);
         self.index(story as u32, &vectors[BODY]);
+    }
+
+    /// Queues a story's latest member time for expiry.
+    fn track(&mut self, story: usize) {
+        if self.config.expire_after.is_some() {
+            if let Some((_, hi)) = self.stories[story].span {
+                self.activity.push(std::cmp::Reverse((hi, story as u32)));
+            }
+        }
     }
 
     fn found(&mut self, vectors: &Vectors, time: Option<i64>) -> usize {
@@ -460,7 +562,9 @@ impl Clusterer {
             norm2: std::array::from_fn(|k| vectors[k].iter().map(|(_, w)| w * w).sum()),
             size: 1,
             span: time.map(|t| (t, t)),
+            closed: false,
         });
+        self.track(story);
         self.index(story as u32, &vectors[BODY]);
         story
     }
@@ -618,5 +722,65 @@ mod tests {
         let v = c.observe(&doc(DOCS[2]));
         assert_eq!(c.features(&v, Some(1_000_000), 0).0[GAP_FEATURE], 0.0);
         assert_eq!(c.features(&v, None, 0).0[GAP_FEATURE], 0.0);
+    }
+
+    fn timed(s: &str, hours: i64) -> Doc {
+        let mut d = doc(s);
+        d.lead = d.terms.clone();
+        d.time = Some(1_700_000_000 + hours * 3600);
+        d
+    }
+
+    #[test]
+    fn a_quiet_story_closes_and_a_late_report_starts_a_new_one() {
+        let mut c = Clusterer::new(cosine_only());
+        assert!(c.add(&timed(DOCS[0], 0)).founded);
+        // A follow-up within the window joins and keeps the story open.
+        assert_eq!(c.add(&timed(DOCS[2], 60)).story, 0);
+        // Other news moves stream time on: 60 h + 3 days is passed.
+        c.add(&timed(DOCS[3], 60 + 73));
+        assert_eq!(c.closed_stories(), 1);
+        assert!(c.stories[0].sum[BODY].is_empty(), "vectors freed");
+        assert!(!c.stories[0].sum[LEAD].is_empty(), "the lead is kept");
+        let late = c.add(&timed(DOCS[2], 60 + 74));
+        assert!(late.founded, "a closed story is no candidate");
+        // Without expiry the same stream keeps one story.
+        let mut open = Clusterer::new(Config {
+            expire_after: None,
+            ..cosine_only()
+        });
+        for (d, h) in [(DOCS[0], 0), (DOCS[2], 60), (DOCS[3], 133)] {
+            open.add(&timed(d, h));
+        }
+        assert_eq!(open.add(&timed(DOCS[2], 134)).story, 0);
+    }
+
+    #[test]
+    fn expiry_replays_exactly() {
+        let stream: Vec<Doc> = (0..40)
+            .map(|i| timed(DOCS[i % DOCS.len()], (i as i64) * 20))
+            .collect();
+        let mut a = Clusterer::new(cosine_only());
+        let stories: Vec<usize> = stream.iter().map(|d| a.add(d).story).collect();
+        assert!(a.closed_stories() > 0);
+        let mut b = Clusterer::new(cosine_only());
+        for (d, s) in stream.iter().zip(&stories) {
+            b.replay(d, *s);
+        }
+        assert_eq!(a.closed_stories(), b.closed_stories());
+        let next = timed(DOCS[1], 40 * 20);
+        assert_eq!(a.add(&next), b.add(&next));
+    }
+
+    #[test]
+    fn a_copy_reopens_a_closed_story() {
+        let mut c = Clusterer::new(cosine_only());
+        c.add(&timed(DOCS[0], 0));
+        c.add(&timed(DOCS[3], 100));
+        assert_eq!(c.closed_stories(), 1);
+        let a = c.add_to(&timed(DOCS[0], 101), 0);
+        assert_eq!(a.story, 0);
+        assert_eq!(c.closed_stories(), 0);
+        assert_eq!(c.add(&timed(DOCS[2], 102)).story, 0);
     }
 }
