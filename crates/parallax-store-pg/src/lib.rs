@@ -37,8 +37,9 @@
 
 use parallax_core::{Article, ArticleId, StoryId, StorySummary};
 use parallax_store::{
-    AnalysedForm, ArticleStore, ClusterOutcome, ClusterStep, InboxArticle, InboxCounts, NewArticle,
-    ReplayRow, Result, SharedInbox, StoreError, StoredArticle, StoryRow,
+    decode_terms, encode_terms, AnalysedForm, ArticleStore, ClusterOutcome, ClusterStep,
+    InboxArticle, InboxCounts, NewArticle, ReplayRow, Result, SharedInbox, StoreError,
+    StoredArticle, StoryRow,
 };
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
@@ -808,25 +809,4 @@ impl SharedInbox for PgStore {
         }
         Ok(counts)
     }
-}
-
-/// Terms as `term<TAB>weight` lines, as the SQLite store writes them.
-fn encode_terms(terms: &[(String, f32)]) -> String {
-    let mut s = String::with_capacity(terms.len() * 10);
-    for (t, w) in terms {
-        s.push_str(t);
-        s.push('\t');
-        s.push_str(&w.to_string());
-        s.push('\n');
-    }
-    s
-}
-
-fn decode_terms(s: &str) -> Vec<(String, f32)> {
-    s.lines()
-        .filter_map(|l| {
-            let (t, w) = l.split_once('\t')?;
-            Some((t.to_string(), w.parse().ok()?))
-        })
-        .collect()
 }

@@ -658,8 +658,9 @@ fn story_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
     })
 }
 
-/// Terms as `term<TAB>weight` lines: compact and readable.
-fn encode_terms(terms: &[(String, f32)]) -> String {
+/// Terms as `term<TAB>weight` lines: compact and readable. The stored
+/// form of a document's terms in every backend.
+pub fn encode_terms(terms: &[(String, f32)]) -> String {
     let mut s = String::with_capacity(terms.len() * 10);
     for (t, w) in terms {
         s.push_str(t);
@@ -670,7 +671,8 @@ fn encode_terms(terms: &[(String, f32)]) -> String {
     s
 }
 
-fn decode_terms(s: &str) -> Vec<(String, f32)> {
+/// The terms written by [`encode_terms`] (malformed lines are skipped).
+pub fn decode_terms(s: &str) -> Vec<(String, f32)> {
     s.lines()
         .filter_map(|l| {
             let (t, w) = l.split_once('\t')?;
