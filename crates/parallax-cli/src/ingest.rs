@@ -4,10 +4,12 @@ use crate::{open_engine, EXIT_PARTIAL};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use parallax_core::ArticleId;
 use parallax_engine::parallax_text::Stemmer;
-use parallax_engine::{ClusterConfig, Engine, Prepared};
+use parallax_engine::{BatchReport, ClusterConfig, Engine, Prepared, Staged};
 use parallax_ingest::{Format, Input, InputError, ReadOptions, Reader};
 use serde::Serialize;
+use std::collections::{HashSet, VecDeque};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
@@ -363,6 +365,22 @@ pub fn ingest_shared(
     Ok(summary)
 }
 
+/// A batch written by the writer thread: its ids leave the in-flight set
+/// and its report joins the summary.
+fn written(
+    r: parallax_engine::Result<BatchReport>,
+    summary: &mut IngestSummary,
+    in_flight: &mut VecDeque<Vec<ArticleId>>,
+    in_flight_ids: &mut HashSet<ArticleId>,
+) -> Result<()> {
+    let report = r?;
+    for id in in_flight.pop_front().unwrap_or_default() {
+        in_flight_ids.remove(&id);
+    }
+    summary.absorb(report);
+    Ok(())
+}
+
 /// Reads `inputs` and ingests them in batches. Errors of single inputs are
 /// collected (and printed when `report` is set); store errors abort.
 pub fn ingest_inputs(
@@ -438,13 +456,60 @@ pub fn ingest_inputs(
             }
             reader.skipped_records()
         });
+        // A third stage when the store has a second handle: a writer
+        // thread writes batch k while this thread clusters batch k+1.
+        // Batches are written in order; the ids of those staged and not yet
+        // written are kept out of later batches (the store cannot see them).
+        let (wtx, wrx) = std::sync::mpsc::sync_channel::<Staged>(1);
+        let (rtx, rrx) = std::sync::mpsc::channel::<parallax_engine::Result<BatchReport>>();
+        let mut writer = engine.writer()?;
+        let pipelined = writer.is_some();
+        if let Some(mut w) = writer.take() {
+            scope.spawn(move || {
+                for staged in wrx {
+                    let r = w.write(staged);
+                    let failed = r.is_err();
+                    if rtx.send(r).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        }
+        let mut in_flight: VecDeque<Vec<ArticleId>> = VecDeque::new();
+        let mut in_flight_ids: HashSet<ArticleId> = HashSet::new();
+        let mut failure: Option<anyhow::Error> = None;
         for item in rx {
             match item {
                 Item::Start(skipped) => summary.skipped_files = skipped,
                 Item::Batch(p, read) => {
                     summary.stages.read += read;
-                    summary.absorb(engine.ingest_prepared(p)?);
-                    pb.set_message(format!("{} articles", summary.added + summary.unchanged));
+                    if !pipelined {
+                        summary.absorb(engine.ingest_prepared(p)?);
+                    } else {
+                        while let Ok(r) = rrx.try_recv() {
+                            if let Err(e) =
+                                written(r, &mut summary, &mut in_flight, &mut in_flight_ids)
+                            {
+                                failure = Some(e);
+                            }
+                        }
+                        if failure.is_some() {
+                            break;
+                        }
+                        let staged = engine.stage(p, &in_flight_ids)?;
+                        let ids: Vec<ArticleId> = staged.ids().cloned().collect();
+                        in_flight_ids.extend(ids.iter().cloned());
+                        in_flight.push_back(ids);
+                        if wtx.send(staged).is_err() {
+                            // The writer stopped on an error: its report
+                            // is waiting below.
+                            break;
+                        }
+                    }
+                    pb.set_message(format!(
+                        "{} articles",
+                        summary.added + summary.unchanged + in_flight_ids.len()
+                    ));
                 }
                 Item::Error(InputError { input, problem }) => {
                     if report {
@@ -456,6 +521,19 @@ pub fn ingest_inputs(
                     }
                 }
             }
+        }
+        // Wait for the writes still under way.
+        drop(wtx);
+        for r in rrx {
+            if let Err(e) = written(r, &mut summary, &mut in_flight, &mut in_flight_ids) {
+                failure.get_or_insert(e);
+            }
+        }
+        if let Some(e) = failure {
+            // Batches staged after the failed one were never written: the
+            // engine forgets them and reloads what the store holds.
+            engine.recover()?;
+            return Err(e);
         }
         producer
             .join()

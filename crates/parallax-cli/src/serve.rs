@@ -39,9 +39,11 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 /// per core, and hands freed memory back to the system only from the top of
 /// each. Under a mixed load of reads and ingests across many threads that
 /// shows as resident memory that keeps growing (the soak test measured
-/// 48 MB -> 306 MB in 300 s) while the heap in use stays flat. Two arenas
-/// keep it bounded at no measurable cost in throughput. `MALLOC_ARENA_MAX`
-/// set by the user wins.
+/// 48 MB -> 306 MB in 300 s, when Rust's allocations went to glibc too)
+/// while the heap in use stays flat. Rust's allocations now go to mimalloc
+/// (see `main.rs`); SQLite and other C code still use glibc's allocator,
+/// which two arenas keep bounded at no measurable cost in throughput.
+/// `MALLOC_ARENA_MAX` set by the user wins.
 pub(crate) fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {

@@ -6,6 +6,13 @@
 //! Deterministic (fixed seeds, no randomised hashing) and replayable: the
 //! index is rebuilt by adding the stored fingerprints and signatures in
 //! arrival order.
+//!
+//! Bounded work: a band bucket keeps its [`DedupConfig::max_bucket`] most
+//! recent articles. Boilerplate shared by many articles (a wire's standard
+//! paragraph, a template) fills some buckets; without the bound, looking
+//! one up would cost time proportional to every article seen so far. A copy
+//! shares about half its hashes with its original, so it meets it in
+//! several bands: losing it from one crowded bucket rarely loses it.
 
 use rustc_hash::FxHashMap;
 
@@ -23,6 +30,8 @@ pub struct DedupConfig {
     pub threshold: f32,
     /// Fewest shingles for MinHash to be used (shorter texts: exact only).
     pub min_shingles: usize,
+    /// Most articles kept per LSH band bucket (the most recent).
+    pub max_bucket: usize,
 }
 
 impl Default for DedupConfig {
@@ -30,6 +39,7 @@ impl Default for DedupConfig {
         DedupConfig {
             threshold: 0.5,
             min_shingles: 8,
+            max_bucket: 64,
         }
     }
 }
@@ -91,7 +101,9 @@ pub struct Dedup {
     config: DedupConfig,
     exact: FxHashMap<u64, u32>,
     bands: FxHashMap<(u8, u64), Vec<u32>>,
-    signatures: Vec<Signature>,
+    /// Every added article's signature, `HASHES` values each, flat (all
+    /// zero for an article without one: it is never in a bucket).
+    signatures: Vec<u32>,
     /// The original of each item (itself when it is not a copy).
     roots: Vec<u32>,
 }
@@ -144,7 +156,8 @@ impl Dedup {
         seen.dedup();
         let mut best: Option<Copy> = None;
         for i in seen {
-            let s = similarity(sig, &self.signatures[i as usize]);
+            let at = i as usize * HASHES;
+            let s = similarity(sig, &self.signatures[at..at + HASHES]);
             if s >= self.config.threshold && best.is_none_or(|b| s > b.similarity) {
                 best = Some(Copy {
                     original: i as usize,
@@ -168,14 +181,19 @@ impl Dedup {
             self.exact.entry(f).or_insert(i);
         }
         if sig.len() == HASHES {
+            let max = self.config.max_bucket.max(1);
             for b in 0..BANDS {
-                self.bands
-                    .entry((b as u8, band_hash(&sig, b)))
-                    .or_default()
-                    .push(i);
+                let list = self.bands.entry((b as u8, band_hash(&sig, b))).or_default();
+                if list.len() >= max {
+                    let excess = list.len() + 1 - max;
+                    list.drain(..excess);
+                }
+                list.push(i);
             }
+            self.signatures.extend_from_slice(&sig);
+        } else {
+            self.signatures.extend_from_slice(&[0; HASHES]);
         }
-        self.signatures.push(sig);
         found
     }
 }
@@ -234,6 +252,33 @@ mod tests {
         // Exact fingerprint.
         assert_eq!(d.add(Some(2), Vec::new()).unwrap().original, 1);
         assert!(d.add(Some(9), signature(&shingles(50..200), 8)).is_none());
+    }
+
+    /// Articles sharing boilerplate crowd the same buckets; each bucket
+    /// keeps only its most recent `max_bucket`, and a recent copy is still
+    /// found.
+    #[test]
+    fn buckets_are_bounded() {
+        let config = DedupConfig {
+            max_bucket: 4,
+            ..Default::default()
+        };
+        let mut d = Dedup::new(config);
+        // Every text: the same 40 boilerplate shingles and 60 of its own,
+        // so two texts share a quarter of their shingles: not copies.
+        for i in 0..50u64 {
+            let own = 10_000 + i * 100;
+            let mut sh = shingles(0..40);
+            sh.extend(shingles(own..own + 60));
+            assert!(d.add(None, signature(&sh, 8)).is_none(), "text {i}");
+        }
+        assert!(d.bands.values().all(|l| l.len() <= 4));
+        // A copy of the last text (all but two of its shingles) is found.
+        let mut sh = shingles(0..40);
+        sh.extend(shingles(14_900..14_958));
+        let c = d.add(None, signature(&sh, 8)).unwrap();
+        assert_eq!(c.original, 49);
+        assert!(c.similarity > 0.8, "{}", c.similarity);
     }
 
     #[test]

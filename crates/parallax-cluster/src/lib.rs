@@ -212,8 +212,6 @@ struct Story {
     size: u32,
     /// Earliest and latest known publication time of its members.
     span: Option<(i64, i64)>,
-    /// Closed by expiry: not a candidate, vectors freed but the lead's.
-    closed: bool,
 }
 
 type Vectors = [Vec<(u32, f32)>; SPACES];
@@ -224,6 +222,10 @@ pub struct Clusterer {
     spaces: [Space; SPACES],
     docs: u32,
     stories: Vec<Story>,
+    /// Per story, closed by expiry: not a candidate, vectors freed but the
+    /// lead's. Apart from [`Story`] so the candidate scan, which checks it
+    /// for every posting, reads one byte per story.
+    story_closed: Vec<bool>,
     postings: FxHashMap<u32, Vec<u32>>,
     /// Latest publication time seen (stream time).
     now: Option<i64>,
@@ -245,6 +247,7 @@ impl Clusterer {
             spaces: Default::default(),
             docs: 0,
             stories: Vec::new(),
+            story_closed: Vec::new(),
             postings: FxHashMap::default(),
             now: None,
             activity: Default::default(),
@@ -277,10 +280,10 @@ impl Clusterer {
             self.activity.pop();
             let s = &mut self.stories[story as usize];
             // Stale entry: the story had a later member.
-            if s.closed || s.span.is_some_and(|(_, h)| h != hi) {
+            if self.story_closed[story as usize] || s.span.is_some_and(|(_, h)| h != hi) {
                 continue;
             }
-            s.closed = true;
+            self.story_closed[story as usize] = true;
             for k in 0..SPACES {
                 if k != LEAD {
                     s.sum[k] = FxHashMap::default();
@@ -295,9 +298,9 @@ impl Clusterer {
         if self.closed_since_compaction > 1024
             && self.closed_since_compaction * 4 > self.stories.len() - self.closed + 1024
         {
-            let stories = &self.stories;
+            let closed = &self.story_closed;
             self.postings.retain(|_, list| {
-                list.retain(|&s| !stories[s as usize].closed);
+                list.retain(|&s| !closed[s as usize]);
                 !list.is_empty()
             });
             self.closed_since_compaction = 0;
@@ -459,7 +462,7 @@ impl Clusterer {
         for (id, _) in vectors[BODY].iter().take(self.config.index_terms) {
             if let Some(list) = self.postings.get(id) {
                 for &s in list {
-                    if !self.stories[s as usize].closed {
+                    if !self.story_closed[s as usize] {
                         *hits.entry(s).or_default() += 1;
                     }
                 }
@@ -538,8 +541,8 @@ impl Clusterer {
         }
         // A member added to a closed story (a copy of one of its articles,
         // or the caller's choice) reopens it with what it now holds.
-        if s.closed {
-            s.closed = false;
+        if self.story_closed[story] {
+            self.story_closed[story] = false;
             self.closed -= 1;
         }
         self.track(story);
@@ -562,8 +565,8 @@ impl Clusterer {
             norm2: std::array::from_fn(|k| vectors[k].iter().map(|(_, w)| w * w).sum()),
             size: 1,
             span: time.map(|t| (t, t)),
-            closed: false,
         });
+        self.story_closed.push(false);
         self.track(story);
         self.index(story as u32, &vectors[BODY]);
         story

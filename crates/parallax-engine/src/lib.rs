@@ -84,10 +84,10 @@ struct Ready {
     doc: Doc,
     signature: dedup::Signature,
     fingerprint: Option<u64>,
-    real: bool,
     features: String,
     minhash: String,
-    title_terms: Option<Vec<(String, f32)>>,
+    /// The title as a headline candidate (terms and framing penalty).
+    headline: Option<HeadlineCandidate>,
 }
 
 impl Ready {
@@ -103,15 +103,14 @@ impl Ready {
             fingerprint: (analysis.words > 0).then_some(analysis.fingerprint),
             features: encode_features(&doc, real),
             minhash: dedup::encode_signature(&signature),
-            title_terms: article
+            headline: article
                 .title
                 .as_deref()
                 .filter(|t| !t.trim().is_empty())
-                .map(|t| title_terms(t, stemmer)),
+                .map(|t| HeadlineCandidate::new(t, title_terms(t, stemmer), real)),
             article,
             doc,
             signature,
-            real,
         }
     }
 }
@@ -165,6 +164,44 @@ impl std::ops::AddAssign for StageTimes {
         self.analyse += o.analyse;
         self.cluster += o.cluster;
         self.store += o.store;
+    }
+}
+
+/// A batch clustered into the engine's state and not yet written
+/// ([`Engine::stage`]).
+pub struct Staged {
+    rows: Vec<NewArticle>,
+    story_rows: Vec<StoryRow>,
+    report: BatchReport,
+}
+
+impl Staged {
+    /// Ids of the batch's articles (to keep out of later batches until
+    /// the write is done).
+    pub fn ids(&self) -> impl Iterator<Item = &ArticleId> {
+        self.rows.iter().map(|r| &r.article.id)
+    }
+}
+
+/// Writes staged batches on its own handle of the store, on any thread
+/// ([`Engine::writer`]).
+pub struct BatchWriter {
+    store: Box<dyn ArticleStore>,
+}
+
+impl BatchWriter {
+    /// Writes a staged batch in one transaction: all of it or nothing.
+    /// On failure the engine that staged it must [`Engine::recover`].
+    pub fn write(&mut self, staged: Staged) -> Result<BatchReport> {
+        let clock = Instant::now();
+        let Staged {
+            rows,
+            story_rows,
+            mut report,
+        } = staged;
+        self.store.write_batch(&rows, &story_rows)?;
+        report.timings.store = clock.elapsed().as_secs_f64();
+        Ok(report)
     }
 }
 
@@ -249,6 +286,21 @@ struct HeadlineCandidate {
     title: String,
     terms: Vec<(String, f32)>,
     real: bool,
+    /// The title's framing penalty, weighted ([`HEADLINE_PENALTY`]):
+    /// computed once, as the headline is chosen again at every batch
+    /// that touches the story.
+    penalty: f32,
+}
+
+impl HeadlineCandidate {
+    fn new(title: &str, terms: Vec<(String, f32)>, real: bool) -> HeadlineCandidate {
+        HeadlineCandidate {
+            penalty: HEADLINE_PENALTY * parallax_summary::headline::penalty(title),
+            title: title.to_string(),
+            terms,
+            real,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -282,24 +334,16 @@ impl StoryAgg {
     fn add_candidate(&mut self, title: Option<&str>, real: bool, stemmer: &Stemmer) {
         if let Some(t) = title {
             if self.candidates.len() < HEADLINE_CANDIDATES && !t.trim().is_empty() {
-                self.candidates.push(HeadlineCandidate {
-                    title: t.to_string(),
-                    terms: title_terms(t, stemmer),
-                    real,
-                });
+                self.candidates
+                    .push(HeadlineCandidate::new(t, title_terms(t, stemmer), real));
             }
         }
     }
 
-    /// Like [`StoryAgg::add_candidate`], with the title's terms computed
-    /// already.
-    fn push_candidate(&mut self, title: &str, terms: Vec<(String, f32)>, real: bool) {
+    /// Like [`StoryAgg::add_candidate`], with the candidate made already.
+    fn push_candidate(&mut self, candidate: HeadlineCandidate) {
         if self.candidates.len() < HEADLINE_CANDIDATES {
-            self.candidates.push(HeadlineCandidate {
-                title: title.to_string(),
-                terms,
-                real,
-            });
+            self.candidates.push(candidate);
         }
     }
 
@@ -315,8 +359,7 @@ impl StoryAgg {
             }
             // Centrality, less a penalty for framing only one side uses
             // (loaded words, questions, exclamations, scare quotes).
-            let s = clusterer.lead_similarity(story, &c.terms)
-                - HEADLINE_PENALTY * parallax_summary::headline::penalty(&c.title);
+            let s = clusterer.lead_similarity(story, &c.terms) - c.penalty;
             if best.is_none_or(|(_, b)| s > b) {
                 best = Some((i, s));
             }
@@ -438,10 +481,9 @@ impl Parts<'_> {
                 doc,
                 signature,
                 fingerprint,
-                real,
                 features,
                 minhash,
-                title_terms,
+                headline,
             } = r;
             let copy = self.online.dedup.add(fingerprint, signature);
             let assignment = match copy {
@@ -481,8 +523,8 @@ impl Parts<'_> {
             if copy.is_none() {
                 agg.independent += 1;
             }
-            if let (Some(t), Some(terms)) = (article.title.as_deref(), title_terms) {
-                agg.push_candidate(t, terms, real);
+            if let Some(c) = headline {
+                agg.push_candidate(c);
             }
             touched.push(assignment.story);
             report.added.push((article.id.clone(), agg.id.clone()));
@@ -666,18 +708,70 @@ impl Engine {
     /// another thread while this one clusters the previous batch); the
     /// same as [`Engine::ingest_batch`] otherwise.
     pub fn ingest_prepared(&mut self, batch: Prepared) -> Result<BatchReport> {
+        let staged = self.stage(batch, &std::collections::HashSet::new())?;
+        self.write_staged(staged)
+    }
+
+    /// Clusters a batch analysed beforehand without writing it: the first
+    /// half of [`Engine::ingest_prepared`], for a caller that writes on
+    /// another thread ([`Engine::writer`]) while this one clusters the
+    /// next batch. Articles stored already, repeated in the batch, or in
+    /// `in_flight` (staged, not yet written) are counted as unchanged.
+    ///
+    /// The engine's state then includes the batch: write the staged
+    /// batches in order, and if one fails, call [`Engine::recover`].
+    pub fn stage(
+        &mut self,
+        batch: Prepared,
+        in_flight: &std::collections::HashSet<ArticleId>,
+    ) -> Result<Staged> {
         let mut report = BatchReport::default();
         report.timings.analyse = batch.seconds;
         let mut seen: FxHashSet<ArticleId> = FxHashSet::default();
         let mut fresh = Vec::with_capacity(batch.items.len());
         for r in batch.items {
-            if !seen.insert(r.article.id.clone()) || self.store.contains(&r.article.id)? {
+            if in_flight.contains(&r.article.id)
+                || !seen.insert(r.article.id.clone())
+                || self.store.contains(&r.article.id)?
+            {
                 report.unchanged += 1;
                 continue;
             }
             fresh.push(r);
         }
-        self.commit(fresh, report)
+        self.cluster_fresh(fresh, report)
+    }
+
+    /// A writer of staged batches on another handle of the store, to be
+    /// moved to another thread; `None` when the backend has no second
+    /// handle (then write with [`Engine::write_staged`]).
+    pub fn writer(&self) -> Result<Option<BatchWriter>> {
+        Ok(self.store.writer()?.map(|store| BatchWriter { store }))
+    }
+
+    /// Writes a staged batch with the engine's own store handle. If the
+    /// write fails, nothing of the batch is kept and the engine's state is
+    /// restored from the store.
+    pub fn write_staged(&mut self, staged: Staged) -> Result<BatchReport> {
+        let clock = Instant::now();
+        let Staged {
+            rows,
+            story_rows,
+            mut report,
+        } = staged;
+        if let Err(e) = self.store.write_batch(&rows, &story_rows) {
+            self.reload()?;
+            return Err(e.into());
+        }
+        report.timings.store = clock.elapsed().as_secs_f64();
+        Ok(report)
+    }
+
+    /// Restores the engine's state from the store after a staged batch
+    /// failed to be written by a [`BatchWriter`]: the batches staged since
+    /// the last one written are forgotten.
+    pub fn recover(&mut self) -> Result<()> {
+        self.reload()
     }
 
     /// The articles of a batch not stored yet, each once; counts the rest
@@ -696,7 +790,14 @@ impl Engine {
     }
 
     /// Clusters and stores analysed fresh articles in one transaction.
-    fn commit(&mut self, fresh: Vec<Ready>, mut report: BatchReport) -> Result<BatchReport> {
+    fn commit(&mut self, fresh: Vec<Ready>, report: BatchReport) -> Result<BatchReport> {
+        let staged = self.cluster_fresh(fresh, report)?;
+        self.write_staged(staged)
+    }
+
+    /// Clusters analysed fresh articles into the engine's state and returns
+    /// the rows to write.
+    fn cluster_fresh(&mut self, fresh: Vec<Ready>, mut report: BatchReport) -> Result<Staged> {
         let clock = Instant::now();
         self.online_mut()?;
         let Engine {
@@ -719,13 +820,11 @@ impl Engine {
         // The stored sequence of what this write adds is not known here.
         parts.online.last_seq = None;
         report.timings.cluster = clock.elapsed().as_secs_f64();
-        let clock = Instant::now();
-        if let Err(e) = self.store.write_batch(&rows, &story_rows) {
-            self.reload()?;
-            return Err(e.into());
-        }
-        report.timings.store = clock.elapsed().as_secs_f64();
-        Ok(report)
+        Ok(Staged {
+            rows,
+            story_rows,
+            report,
+        })
     }
     /// Stories, most recently updated first; `limit` 0 means all.
     pub fn stories(&self, limit: usize) -> Result<Vec<StorySummary>> {
@@ -952,6 +1051,82 @@ mod tests {
             "Divers search river after Tarno bridge collapse"
         ]
         .contains(&view.summary.headline.as_str()));
+    }
+
+    /// Staging on one thread and writing on another handle gives what
+    /// sequential ingestion gives, and keeps in-flight ids out.
+    #[test]
+    fn staged_writes_on_a_second_handle_match_sequential_ingest() {
+        let stemmer = Stemmer::default();
+        let seq_dir = tempfile::tempdir().unwrap();
+        let mut seq = Engine::open(seq_dir.path(), ClusterConfig::default()).unwrap();
+        let mut expected = Vec::new();
+        for a in corpus() {
+            let r = seq
+                .ingest_prepared(Prepared::new(vec![a], &stemmer))
+                .unwrap();
+            expected.extend(r.added);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut e = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
+        let mut writer = e
+            .writer()
+            .unwrap()
+            .expect("a file store has a second handle");
+        let mut in_flight = std::collections::HashSet::new();
+        let mut staged = Vec::new();
+        for a in corpus() {
+            let s = e
+                .stage(Prepared::new(vec![a], &stemmer), &in_flight)
+                .unwrap();
+            in_flight.extend(s.ids().cloned());
+            staged.push(s);
+        }
+        // The same article again while its batch is not written yet.
+        let again = e
+            .stage(
+                Prepared::new(vec![corpus().remove(0)], &stemmer),
+                &in_flight,
+            )
+            .unwrap();
+        assert_eq!(again.ids().count(), 0);
+        let mut got = Vec::new();
+        for s in staged.into_iter().chain([again]) {
+            got.extend(writer.write(s).unwrap().added);
+        }
+        assert_eq!(got, expected);
+        let reopened = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
+        assert_eq!(reopened.article_count().unwrap(), 3);
+        assert_eq!(reopened.stories(0).unwrap().len(), 2);
+        // An in-memory store has no second handle.
+        let mem = Engine::in_memory(ClusterConfig::default()).unwrap();
+        assert!(mem.writer().unwrap().is_none());
+    }
+
+    /// When a staged batch is never written, `recover` forgets it: the
+    /// engine clusters the article again as if it had never been seen.
+    #[test]
+    fn recover_forgets_unwritten_batches() {
+        let stemmer = Stemmer::default();
+        let dir = tempfile::tempdir().unwrap();
+        let mut e = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
+        let first = e.ingest_batch(vec![corpus().remove(0)]).unwrap();
+        let lost = e
+            .stage(
+                Prepared::new(vec![corpus().remove(1)], &stemmer),
+                &Default::default(),
+            )
+            .unwrap();
+        assert_eq!(lost.ids().count(), 1);
+        assert_eq!(e.story_count(), 2);
+        drop(lost);
+        e.recover().unwrap();
+        assert_eq!(e.story_count(), 1);
+        let r = e.ingest_batch(vec![corpus().remove(1)]).unwrap();
+        assert_eq!(r.added.len(), 1);
+        assert_eq!(r.new_stories, 1);
+        assert_ne!(r.added[0].1, first.added[0].1);
+        assert_eq!(e.article_count().unwrap(), 2);
     }
 
     #[test]

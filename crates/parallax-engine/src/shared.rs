@@ -9,8 +9,8 @@
 //! stream order, and any number of workers gives the stories one would.
 
 use crate::{
-    decode_features, encode_features, BatchReport, Engine, EngineError, Parts, Ready, Result,
-    StoryAgg,
+    decode_features, encode_features, BatchReport, Engine, EngineError, HeadlineCandidate, Parts,
+    Ready, Result, StoryAgg,
 };
 use parallax_analyse::{analyse, title_terms};
 use parallax_cluster::dedup::{self, DedupConfig};
@@ -60,16 +60,15 @@ fn ready_from(a: InboxArticle, stemmer: &Stemmer) -> Ready {
     } = a;
     let (doc, real) = decode_features(analysed.terms, &analysed.features);
     Ready {
-        title_terms: article
+        headline: article
             .title
             .as_deref()
             .filter(|t| !t.trim().is_empty())
-            .map(|t| title_terms(t, stemmer)),
+            .map(|t| HeadlineCandidate::new(t, title_terms(t, stemmer), real)),
         signature: dedup::decode_signature(&analysed.minhash),
         fingerprint: analysed.fingerprint,
         features: analysed.features,
         minhash: analysed.minhash,
-        real,
         doc,
         article,
     }

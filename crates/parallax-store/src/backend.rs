@@ -87,6 +87,13 @@ pub trait ArticleStore: Send {
     /// `Ok(Err(problem))` when not.
     fn integrity_check(&self) -> Result<std::result::Result<(), String>>;
 
+    /// Another handle on the same store for writing batches on another
+    /// thread while this one keeps reading (see `Engine::stage`), when the
+    /// backend has one; `None` makes the caller write on its own thread.
+    fn writer(&self) -> Result<Option<Box<dyn ArticleStore>>> {
+        Ok(None)
+    }
+
     /// The SQLite store, when this is one: the watch state of live
     /// ingestion (`Store::feeds`) is kept only there.
     fn sqlite(&mut self) -> Option<&mut Store> {

@@ -13,7 +13,7 @@
 use chrono::{DateTime, FixedOffset};
 use parallax_core::{Article, ArticleId, StoryId, StorySummary};
 use rusqlite::{params, Connection, OptionalExtension};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 mod backend;
 #[cfg(feature = "conformance")]
@@ -207,6 +207,8 @@ pub struct StoredArticle {
 /// The embedded store.
 pub struct Store {
     conn: Connection,
+    /// The data directory, for a file store (not an in-memory one).
+    dir: Option<PathBuf>,
 }
 
 impl Store {
@@ -215,7 +217,19 @@ impl Store {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::DataDir(dir.display().to_string(), e))?;
         let conn = Connection::open(dir.join("parallax.db"))?;
-        Self::init(conn)
+        let mut store = Self::init(conn)?;
+        store.dir = Some(dir.to_path_buf());
+        Ok(store)
+    }
+
+    /// A second connection to the same file store, for writing batches on
+    /// another thread while this one reads (WAL: readers see what is
+    /// committed). `None` for an in-memory store, which has one connection.
+    pub fn second_connection(&self) -> Result<Option<Store>> {
+        match &self.dir {
+            Some(dir) => Store::open(dir).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// An in-memory store (tests, `parallax compare`).
@@ -228,7 +242,11 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store { conn };
+        // A 64 MiB page cache (the default is 2 MiB): the id and story
+        // indexes of a million articles take tens of megabytes, and their
+        // inserts land at random pages.
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        let mut store = Store { conn, dir: None };
         store.migrate()?;
         Ok(store)
     }
@@ -624,6 +642,12 @@ impl ArticleStore for Store {
 
     fn sqlite(&mut self) -> Option<&mut Store> {
         Some(self)
+    }
+
+    fn writer(&self) -> Result<Option<Box<dyn ArticleStore>>> {
+        Ok(self
+            .second_connection()?
+            .map(|s| Box::new(s) as Box<dyn ArticleStore>))
     }
 }
 
