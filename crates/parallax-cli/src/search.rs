@@ -4,7 +4,7 @@ use crate::{open_engine, EXIT_PARTIAL};
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use parallax_engine::ClusterConfig;
-use parallax_server::search::{parse_date, SearchIndex, SearchQuery, Sort};
+use parallax_server::search::{parse_date, Hit, Results, SearchIndex, SearchQuery, Sort};
 use std::path::Path;
 
 #[derive(Args)]
@@ -55,6 +55,9 @@ fn date(s: &Option<String>, end: bool) -> Result<Option<chrono::DateTime<chrono:
 }
 
 pub fn run(data_dir: &Path, config: ClusterConfig, args: SearchArgs) -> Result<u8> {
+    if let Some(url) = crate::store_url() {
+        return run_postgres(url, args);
+    }
     let engine = open_engine(data_dir, config)?;
     let index = SearchIndex::open(data_dir)?;
     if args.reindex {
@@ -89,8 +92,62 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: SearchArgs) -> Result<u
             return Ok(2);
         }
     };
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+    show(&r, args.json)
+}
+
+/// Search on a PostgreSQL store: its own full-text index (a generated
+/// `tsvector` with a GIN index), shared by every worker, instead of the
+/// tantivy index of a data dir.
+fn run_postgres(url: &str, args: SearchArgs) -> Result<u8> {
+    use anyhow::Context;
+    if args.reindex {
+        bail!("--reindex is for the embedded store: PostgreSQL keeps its search index up to date itself");
+    }
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        bail!(
+            "unsupported --store `{}`: give a postgres:// URL, or no --store for the embedded store in the data dir",
+            crate::store_label(Path::new("."))
+        );
+    }
+    let label = crate::store_label(Path::new("."));
+    let store = parallax_store_pg::PgStore::connect(url)
+        .with_context(|| format!("cannot open the store {label}"))?;
+    let q = parallax_store_pg::PgSearch {
+        query: args.query.clone().unwrap_or_default(),
+        outlet: args.outlet.clone(),
+        phrase: args.entity.clone(),
+        from: date(&args.from, false)?,
+        to: date(&args.to, true)?,
+        by_time: matches!(args.sort, SortArg::Time),
+        offset: 0,
+        limit: args.limit.clamp(1, 100),
+    };
+    let (total, hits) = store
+        .search_page(&q)
+        .with_context(|| format!("search failed on {label}"))?;
+    let r = Results {
+        total,
+        hits: hits
+            .into_iter()
+            .map(|h| Hit {
+                id: h.id.to_string(),
+                title: h.title,
+                outlet: h.outlet,
+                story: h.story.to_string(),
+                published: h.published,
+                score: h.rank,
+                snippet: h.snippet,
+                highlights: h.highlights,
+            })
+            .collect(),
+    };
+    show(&r, args.json)
+}
+
+/// Prints search results; exit code 1 when nothing matched.
+fn show(r: &Results, json: bool) -> Result<u8> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(r)?);
     } else if r.hits.is_empty() {
         println!("No article matches.");
     } else {

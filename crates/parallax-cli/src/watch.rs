@@ -73,7 +73,7 @@ impl FetchArgs {
 /// A tokio runtime for the network work (two workers: the machine's size).
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     // `watch` runs for months: the same arena limit as the server.
-    crate::serve::limit_malloc_arenas();
+    crate::serve::bound_allocator_memory();
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -126,3 +126,79 @@ fn two_workers_store_the_stories_of_one() {
         .unwrap();
     assert!(check.status.success(), "{check:?}");
 }
+
+/// `parallax search` on a PostgreSQL store answers from PostgreSQL's own
+/// full-text index, with the outlet, entity and date filters.
+#[test]
+fn search_uses_the_database_index() {
+    let Ok(base) = std::env::var("PARALLAX_PG_URL") else {
+        eprintln!("search_uses_the_database_index: skipped: PARALLAX_PG_URL is not set");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("articles.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"id":"b1","title":"Tarno bridge collapses","text":"The old bridge in Tarno collapsed into the Vell river on Monday. Divers searched the river for two missing drivers.","outlet":"Velmar Daily","published":"2026-03-02T09:00:00Z"}"#,
+            "\n",
+            r#"{"id":"b2","title":"Divers search the Vell river","text":"Divers searched the Vell river after the Tarno bridge collapsed. Two drivers are still missing, police said.","outlet":"Tarno Herald","published":"2026-03-03T09:00:00Z"}"#,
+            "\n",
+            r#"{"id":"c1","title":"Mariners win the cup","text":"Port Velna Mariners beat Dravnik Union in the cup final on Sunday.","outlet":"Sport Post","published":"2026-03-01T18:00:00Z"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let url = schema_url(&base, &format!("search_cli_{}", std::process::id()));
+    let out = ingest(&url, &file).output().unwrap();
+    assert_eq!(added(&out), 3);
+    let search = |args: &[&str]| -> serde_json::Value {
+        let out = Command::cargo_bin("parallax")
+            .unwrap()
+            .args(["--store", &url, "search", "--json"])
+            .args(args)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("search {args:?}: {}", String::from_utf8_lossy(&out.stderr)))
+    };
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| match h["title"].as_str().unwrap() {
+                "Tarno bridge collapses" => "b1".to_string(),
+                "Divers search the Vell river" => "b2".to_string(),
+                other => other.to_string(),
+            })
+            .collect()
+    };
+    let r = search(&["divers"]);
+    assert_eq!(r["total"], 2);
+    let mut found = ids(&r);
+    found.sort();
+    assert_eq!(found, ["b1", "b2"]);
+    let snippet = r["hits"][0]["snippet"].as_str().unwrap();
+    let (s, e) = (
+        r["hits"][0]["highlights"][0][0].as_u64().unwrap() as usize,
+        r["hits"][0]["highlights"][0][1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(snippet[s..e].to_lowercase(), "divers");
+    assert_eq!(
+        ids(&search(&["divers", "--outlet", "Tarno Herald"])),
+        ["b2"]
+    );
+    assert_eq!(ids(&search(&["river", "--to", "2026-03-02"])), ["b1"]);
+    assert_eq!(ids(&search(&["river", "--sort", "time"])), ["b2", "b1"]);
+    let mut both = ids(&search(&["drivers", "--entity", "Vell river"]));
+    both.sort();
+    assert_eq!(both, ["b1", "b2"]);
+    assert!(ids(&search(&["cup", "--entity", "Vell river"])).is_empty());
+    // Nothing matches: exit code 1.
+    Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["--store", &url, "search", "nothing-here"])
+        .assert()
+        .code(1);
+}

@@ -88,6 +88,10 @@ struct Ready {
     minhash: String,
     /// The title as a headline candidate (terms and framing penalty).
     headline: Option<HeadlineCandidate>,
+    /// The article's stored form ([`parallax_store::encode_article`]).
+    stored_doc: std::result::Result<String, StoreError>,
+    /// The body terms' stored form ([`parallax_store::encode_terms`]).
+    stored_terms: String,
 }
 
 impl Ready {
@@ -108,6 +112,8 @@ impl Ready {
                 .as_deref()
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| HeadlineCandidate::new(t, title_terms(t, stemmer), real)),
+            stored_doc: parallax_store::encode_article(&article),
+            stored_terms: parallax_store::encode_terms(&doc.terms),
             article,
             doc,
             signature,
@@ -484,6 +490,8 @@ impl Parts<'_> {
                 features,
                 minhash,
                 headline,
+                stored_doc,
+                stored_terms,
             } = r;
             let copy = self.online.dedup.add(fingerprint, signature);
             let assignment = match copy {
@@ -532,7 +540,9 @@ impl Parts<'_> {
                 story: agg.id.clone(),
                 story_index: assignment.story,
                 features,
-                terms: doc.terms,
+                // Checked by the caller before clustering.
+                doc: stored_doc.unwrap_or_default(),
+                terms: stored_terms,
                 fingerprint,
                 minhash,
                 duplicate_of,
@@ -797,8 +807,15 @@ impl Engine {
 
     /// Clusters analysed fresh articles into the engine's state and returns
     /// the rows to write.
-    fn cluster_fresh(&mut self, fresh: Vec<Ready>, mut report: BatchReport) -> Result<Staged> {
+    fn cluster_fresh(&mut self, mut fresh: Vec<Ready>, mut report: BatchReport) -> Result<Staged> {
         let clock = Instant::now();
+        // An article that cannot be stored fails the batch before any of
+        // it changes the state.
+        if let Some(i) = fresh.iter().position(|r| r.stored_doc.is_err()) {
+            if let Err(e) = fresh.swap_remove(i).stored_doc {
+                return Err(e.into());
+            }
+        }
         self.online_mut()?;
         let Engine {
             online,

@@ -65,6 +65,8 @@ fn ready_from(a: InboxArticle, stemmer: &Stemmer) -> Ready {
             .as_deref()
             .filter(|t| !t.trim().is_empty())
             .map(|t| HeadlineCandidate::new(t, title_terms(t, stemmer), real)),
+        stored_doc: parallax_store::encode_article(&article),
+        stored_terms: parallax_store::encode_terms(&doc.terms),
         signature: dedup::decode_signature(&analysed.minhash),
         fingerprint: analysed.fingerprint,
         features: analysed.features,

@@ -230,7 +230,136 @@ impl PgStore {
     }
 }
 
+/// A full-text query with filters ([`PgStore::search_page`]).
+#[derive(Debug, Clone, Default)]
+pub struct PgSearch {
+    /// Web-search syntax: words, `"phrases"`, `or`, `-excluded`.
+    pub query: String,
+    /// Only this outlet (exact).
+    pub outlet: Option<String>,
+    /// Only articles that contain this phrase (an entity's name).
+    pub phrase: Option<String>,
+    /// Published at or after.
+    pub from: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Published at or before.
+    pub to: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Newest first instead of by rank.
+    pub by_time: bool,
+    /// Results skipped.
+    pub offset: usize,
+    /// Results returned.
+    pub limit: usize,
+}
+
+/// One article found by [`PgStore::search_page`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PgHit {
+    /// The article.
+    pub id: ArticleId,
+    /// Its title (empty when it has none).
+    pub title: String,
+    /// Its outlet.
+    pub outlet: Option<String>,
+    /// Its story.
+    pub story: StoryId,
+    /// Its publication time as stored (RFC 3339).
+    pub published: Option<String>,
+    /// PostgreSQL's rank (`ts_rank`; 0 when sorted by time).
+    pub rank: f32,
+    /// A fragment of the text around the matched words.
+    pub snippet: String,
+    /// Byte ranges of the matched words in `snippet`.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// Marks `ts_headline` puts around matched words: control characters that
+/// stored text does not hold (extraction removes them).
+const MARK_START: char = '\u{2}';
+const MARK_STOP: char = '\u{3}';
+
+/// Removes the match marks from a `ts_headline` fragment and returns the
+/// plain fragment with the byte ranges that were marked.
+fn unmark(marked: &str) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(marked.len());
+    let mut ranges = Vec::new();
+    let mut start = None;
+    for c in marked.chars() {
+        match c {
+            MARK_START => start = Some(out.len()),
+            MARK_STOP => {
+                if let Some(s) = start.take() {
+                    ranges.push((s, out.len()));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    (out, ranges)
+}
+
 impl PgStore {
+    /// Full-text search with filters, a page of results and the total
+    /// count: what `parallax search` shows on this backend. Matches use
+    /// the GIN index on the generated `tsvector`; the snippet is
+    /// PostgreSQL's `ts_headline` of the text.
+    pub fn search_page(&self, q: &PgSearch) -> Result<(usize, Vec<PgHit>)> {
+        let from = q.from.map(|t| t.to_rfc3339());
+        let to = q.to.map(|t| t.to_rfc3339());
+        let order = if q.by_time {
+            "published::timestamptz DESC NULLS LAST, seq DESC"
+        } else {
+            "rank DESC, seq"
+        };
+        let sql = format!(
+            "SELECT id, coalesce(title, ''), outlet, story, published,
+                    CASE WHEN $7 THEN 0 ELSE ts_rank(search, q) END AS rank,
+                    ts_headline('simple'::regconfig, left(coalesce((doc::jsonb) ->> 'text', ''), 200000), q,
+                      'MaxWords=35, MinWords=15, MaxFragments=1, StartSel=\u{2}, StopSel=\u{3}'),
+                    count(*) OVER ()
+             FROM articles, websearch_to_tsquery('simple'::regconfig, $1) q
+             WHERE search @@ q
+               AND ($2::text IS NULL OR outlet = $2)
+               AND ($3::text IS NULL OR search @@ phraseto_tsquery('simple'::regconfig, $3))
+               AND ($4::text IS NULL OR published::timestamptz >= $4::timestamptz)
+               AND ($5::text IS NULL OR published::timestamptz <= $5::timestamptz)
+             ORDER BY {order} OFFSET $6 LIMIT $8"
+        );
+        let rows = self
+            .client()
+            .query(
+                &sql,
+                &[
+                    &q.query,
+                    &q.outlet,
+                    &q.phrase,
+                    &from,
+                    &to,
+                    &(q.offset as i64),
+                    &q.by_time,
+                    &(q.limit as i64),
+                ],
+            )
+            .map_err(db)?;
+        let total = rows.first().map_or(0, |r| r.get::<_, i64>(7) as usize);
+        let hits = rows
+            .iter()
+            .map(|r| {
+                let (snippet, highlights) = unmark(&r.get::<_, String>(6));
+                PgHit {
+                    id: ArticleId(r.get(0)),
+                    title: r.get(1),
+                    outlet: r.get(2),
+                    story: StoryId(r.get(3)),
+                    published: r.get(4),
+                    rank: r.get(5),
+                    snippet,
+                    highlights,
+                }
+            })
+            .collect();
+        Ok((total, hits))
+    }
+
     /// Full-text search over the articles' titles and texts (web-search
     /// syntax: words, `"phrases"`, `or`, `-excluded`): the best `limit`
     /// matches by rank, ties to the earlier article, with their rank.
@@ -268,8 +397,6 @@ fn write_rows(
     let mut written = 0;
     for n in articles {
         let a = &n.article;
-        let doc = serde_json::to_string(a)
-            .map_err(|e| StoreError::Corrupt(a.id.to_string(), e.to_string()))?;
         written += tx
             .execute(
                 &insert,
@@ -283,8 +410,8 @@ fn write_rows(
                     &a.language,
                     &n.story.as_str(),
                     &(n.story_index as i64),
-                    &doc,
-                    &encode_terms(&n.terms),
+                    &n.doc,
+                    &n.terms,
                     &n.features,
                     &n.fingerprint.map(|f| f as i64),
                     &n.minhash,

@@ -55,8 +55,10 @@ fn full_text_search_finds_title_and_text_words() {
     let mut bridge = new_article("b1", "s0", 0);
     bridge.article.title = Some("Tarno bridge collapses".into());
     bridge.article.text = "Divers searched the Vell river on Monday.".into();
+    bridge.doc = parallax_store::encode_article(&bridge.article).unwrap();
     let mut cup = new_article("c1", "s1", 1);
     cup.article.title = Some("Mariners win the cup".into());
+    cup.doc = parallax_store::encode_article(&cup.article).unwrap();
     s.write_batch(
         &[bridge, cup],
         &[story_row("s0", 0, 1), story_row("s1", 1, 1)],

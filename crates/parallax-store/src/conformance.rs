@@ -39,11 +39,13 @@ pub fn article(id: &str, language: &str, outlet: &str) -> Article {
 
 /// A new article `id` in story `story` (index `index`).
 pub fn new_article(id: &str, story: &str, index: usize) -> NewArticle {
+    let article = article(id, "en", "Velmar Daily");
     NewArticle {
-        article: article(id, "en", "Velmar Daily"),
+        doc: crate::encode_article(&article).expect("an article encodes"),
+        article,
         story: StoryId(story.into()),
         story_index: index,
-        terms: vec![("bridg".into(), 2.5), ("tarno".into(), 1.0 / 3.0)],
+        terms: crate::encode_terms(&[("bridg".into(), 2.5), ("tarno".into(), 1.0 / 3.0)]),
         features: format!("l\tbridg\t1\nt\t{}\n", index),
         fingerprint: Some(u64::MAX - index as u64),
         minhash: "1 2 3".into(),
@@ -232,7 +234,10 @@ pub fn replay_order(s: &mut dyn ArticleStore) {
     assert_eq!(order, ["b", "a", "c"]);
     assert!(rows.windows(2).all(|w| w[0].seq < w[1].seq));
     let b = &rows[0];
-    assert_eq!(b.terms, new_article("b", "s0", 0).terms);
+    assert_eq!(
+        b.terms,
+        crate::decode_terms(&new_article("b", "s0", 0).terms)
+    );
     assert_eq!(b.features, new_article("b", "s0", 0).features);
     assert_eq!(b.fingerprint, Some(u64::MAX));
     assert_eq!(b.minhash, "1 2 3");
@@ -268,8 +273,10 @@ pub fn counts_and_languages(s: &mut dyn ArticleStore) {
     assert!(s.languages().unwrap().is_empty());
     let mut fr = new_article("f", "s1", 1);
     fr.article.language = Some("fr".into());
+    fr.doc = crate::encode_article(&fr.article).unwrap();
     let mut none = new_article("n", "s1", 1);
     none.article.language = None;
+    none.doc = crate::encode_article(&none.article).unwrap();
     s.write_batch(
         &[new_article("e", "s0", 0), fr, none],
         &[story_row("s0", 0, 1), story_row("s1", 1, 2)],

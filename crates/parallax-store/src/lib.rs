@@ -143,8 +143,12 @@ pub struct NewArticle {
     pub story: StoryId,
     /// The story's index in clustering order.
     pub story_index: usize,
-    /// The analysis terms, kept so the clusterer can be replayed on open.
-    pub terms: Vec<(String, f32)>,
+    /// The article as stored: its JSON ([`encode_article`]). Encoded by the
+    /// caller, so the work can be spread across cores before the write.
+    pub doc: String,
+    /// The analysis terms ([`encode_terms`]), kept so the clusterer can be
+    /// replayed on open.
+    pub terms: String,
     /// The clusterer's other replay data (opaque text written by the engine).
     pub features: String,
     /// Fingerprint of the text for exact-copy detection.
@@ -302,8 +306,6 @@ impl Store {
             )?;
             for n in articles {
                 let a = &n.article;
-                let doc = serde_json::to_string(a)
-                    .map_err(|e| StoreError::Corrupt(a.id.to_string(), e.to_string()))?;
                 written += insert.execute(params![
                     a.id.as_str(),
                     a.external_id,
@@ -314,8 +316,8 @@ impl Store {
                     a.language,
                     n.story.as_str(),
                     n.story_index as i64,
-                    doc,
-                    encode_terms(&n.terms),
+                    n.doc,
+                    n.terms,
                     now,
                     n.features,
                     n.fingerprint.map(|f| f as i64),
@@ -682,6 +684,12 @@ fn story_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
     })
 }
 
+/// The stored form of an article in every backend: its JSON.
+pub fn encode_article(article: &Article) -> Result<String> {
+    serde_json::to_string(article)
+        .map_err(|e| StoreError::Corrupt(article.id.to_string(), e.to_string()))
+}
+
 /// Terms as `term<TAB>weight` lines: compact and readable. The stored
 /// form of a document's terms in every backend.
 pub fn encode_terms(terms: &[(String, f32)]) -> String {
@@ -731,11 +739,13 @@ mod tests {
     }
 
     fn new(id: &str, story: &str, idx: usize) -> NewArticle {
+        let article = article(id);
         NewArticle {
-            article: article(id),
+            doc: encode_article(&article).unwrap(),
+            article,
             story: StoryId(story.into()),
             story_index: idx,
-            terms: vec![("bridg".into(), 2.0), ("tarno".into(), 1.0)],
+            terms: encode_terms(&[("bridg".into(), 2.0), ("tarno".into(), 1.0)]),
             features: String::new(),
             fingerprint: Some(7),
             minhash: String::new(),
