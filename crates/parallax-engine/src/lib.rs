@@ -187,6 +187,20 @@ impl Staged {
     pub fn ids(&self) -> impl Iterator<Item = &ArticleId> {
         self.rows.iter().map(|r| &r.article.id)
     }
+
+    /// Writes the batch to `store` in one transaction; the report gains
+    /// the write's time.
+    fn write_to(self, store: &mut dyn ArticleStore) -> Result<BatchReport> {
+        let clock = Instant::now();
+        let Staged {
+            rows,
+            story_rows,
+            mut report,
+        } = self;
+        store.write_batch(&rows, &story_rows)?;
+        report.timings.store = clock.elapsed().as_secs_f64();
+        Ok(report)
+    }
 }
 
 /// Writes staged batches on its own handle of the store, on any thread
@@ -199,15 +213,7 @@ impl BatchWriter {
     /// Writes a staged batch in one transaction: all of it or nothing.
     /// On failure the engine that staged it must [`Engine::recover`].
     pub fn write(&mut self, staged: Staged) -> Result<BatchReport> {
-        let clock = Instant::now();
-        let Staged {
-            rows,
-            story_rows,
-            mut report,
-        } = staged;
-        self.store.write_batch(&rows, &story_rows)?;
-        report.timings.store = clock.elapsed().as_secs_f64();
-        Ok(report)
+        staged.write_to(self.store.as_mut())
     }
 }
 
@@ -763,18 +769,13 @@ impl Engine {
     /// write fails, nothing of the batch is kept and the engine's state is
     /// restored from the store.
     pub fn write_staged(&mut self, staged: Staged) -> Result<BatchReport> {
-        let clock = Instant::now();
-        let Staged {
-            rows,
-            story_rows,
-            mut report,
-        } = staged;
-        if let Err(e) = self.store.write_batch(&rows, &story_rows) {
-            self.reload()?;
-            return Err(e.into());
+        match staged.write_to(self.store.as_mut()) {
+            Ok(report) => Ok(report),
+            Err(e) => {
+                self.reload()?;
+                Err(e)
+            }
         }
-        report.timings.store = clock.elapsed().as_secs_f64();
-        Ok(report)
     }
 
     /// Restores the engine's state from the store after a staged batch
