@@ -9,7 +9,7 @@ use parallax_engine::parallax_text::Stemmer;
 use parallax_engine::{BatchReport, ClusterConfig, Engine, Prepared, Staged};
 use parallax_ingest::{Format, Input, InputError, ReadOptions, Reader};
 use serde::Serialize;
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
@@ -365,17 +365,16 @@ pub fn ingest_shared(
     Ok(summary)
 }
 
-/// A batch written by the writer thread: its ids leave the in-flight set
-/// and its report joins the summary.
+/// A batch written by the writer thread: its articles leave the in-flight
+/// set and its report joins the summary.
 fn written(
     r: parallax_engine::Result<BatchReport>,
     summary: &mut IngestSummary,
-    in_flight: &mut VecDeque<Vec<ArticleId>>,
-    in_flight_ids: &mut HashSet<ArticleId>,
+    in_flight: &mut HashSet<ArticleId>,
 ) -> Result<()> {
     let report = r?;
-    for id in in_flight.pop_front().unwrap_or_default() {
-        in_flight_ids.remove(&id);
+    for (id, _) in &report.added {
+        in_flight.remove(id);
     }
     summary.absorb(report);
     Ok(())
@@ -475,8 +474,7 @@ pub fn ingest_inputs(
                 }
             });
         }
-        let mut in_flight: VecDeque<Vec<ArticleId>> = VecDeque::new();
-        let mut in_flight_ids: HashSet<ArticleId> = HashSet::new();
+        let mut in_flight: HashSet<ArticleId> = HashSet::new();
         let mut failure: Option<anyhow::Error> = None;
         for item in rx {
             match item {
@@ -487,19 +485,15 @@ pub fn ingest_inputs(
                         summary.absorb(engine.ingest_prepared(p)?);
                     } else {
                         while let Ok(r) = rrx.try_recv() {
-                            if let Err(e) =
-                                written(r, &mut summary, &mut in_flight, &mut in_flight_ids)
-                            {
+                            if let Err(e) = written(r, &mut summary, &mut in_flight) {
                                 failure = Some(e);
                             }
                         }
                         if failure.is_some() {
                             break;
                         }
-                        let staged = engine.stage(p, &in_flight_ids)?;
-                        let ids: Vec<ArticleId> = staged.ids().cloned().collect();
-                        in_flight_ids.extend(ids.iter().cloned());
-                        in_flight.push_back(ids);
+                        let staged = engine.stage(p, &in_flight)?;
+                        in_flight.extend(staged.ids().cloned());
                         if wtx.send(staged).is_err() {
                             // The writer stopped on an error: its report
                             // is waiting below.
@@ -508,7 +502,7 @@ pub fn ingest_inputs(
                     }
                     pb.set_message(format!(
                         "{} articles",
-                        summary.added + summary.unchanged + in_flight_ids.len()
+                        summary.added + summary.unchanged + in_flight.len()
                     ));
                 }
                 Item::Error(InputError { input, problem }) => {
@@ -525,7 +519,7 @@ pub fn ingest_inputs(
         // Wait for the writes still under way.
         drop(wtx);
         for r in rrx {
-            if let Err(e) = written(r, &mut summary, &mut in_flight, &mut in_flight_ids) {
+            if let Err(e) = written(r, &mut summary, &mut in_flight) {
                 failure.get_or_insert(e);
             }
         }

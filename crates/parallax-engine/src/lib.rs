@@ -107,11 +107,7 @@ impl Ready {
             fingerprint: (analysis.words > 0).then_some(analysis.fingerprint),
             features: encode_features(&doc, real),
             minhash: dedup::encode_signature(&signature),
-            headline: article
-                .title
-                .as_deref()
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| HeadlineCandidate::new(t, title_terms(t, stemmer), real)),
+            headline: HeadlineCandidate::of_title(article.title.as_deref(), real, stemmer),
             stored_doc: parallax_store::encode_article(&article),
             stored_terms: parallax_store::encode_terms(&doc.terms),
             article,
@@ -305,6 +301,13 @@ struct HeadlineCandidate {
 }
 
 impl HeadlineCandidate {
+    /// The candidate of an article's title, when it has a non-blank one.
+    fn of_title(title: Option<&str>, real: bool, stemmer: &Stemmer) -> Option<HeadlineCandidate> {
+        title
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| HeadlineCandidate::new(t, title_terms(t, stemmer), real))
+    }
+
     fn new(title: &str, terms: Vec<(String, f32)>, real: bool) -> HeadlineCandidate {
         HeadlineCandidate {
             penalty: HEADLINE_PENALTY * parallax_summary::headline::penalty(title),
@@ -344,10 +347,10 @@ impl StoryAgg {
     }
 
     fn add_candidate(&mut self, title: Option<&str>, real: bool, stemmer: &Stemmer) {
-        if let Some(t) = title {
-            if self.candidates.len() < HEADLINE_CANDIDATES && !t.trim().is_empty() {
-                self.candidates
-                    .push(HeadlineCandidate::new(t, title_terms(t, stemmer), real));
+        // Only while there is room: a replay makes no candidate it drops.
+        if self.candidates.len() < HEADLINE_CANDIDATES {
+            if let Some(c) = HeadlineCandidate::of_title(title, real, stemmer) {
+                self.candidates.push(c);
             }
         }
     }

@@ -12,7 +12,7 @@ use crate::{
     decode_features, encode_features, BatchReport, Engine, EngineError, HeadlineCandidate, Parts,
     Ready, Result, StoryAgg,
 };
-use parallax_analyse::{analyse, title_terms};
+use parallax_analyse::analyse;
 use parallax_cluster::dedup::{self, DedupConfig};
 use parallax_core::{Article, StoryId, TitleSource};
 use parallax_store::{AnalysedForm, ClusterStep, InboxArticle, InboxCounts, SharedInbox};
@@ -60,11 +60,7 @@ fn ready_from(a: InboxArticle, stemmer: &Stemmer) -> Ready {
     } = a;
     let (doc, real) = decode_features(analysed.terms, &analysed.features);
     Ready {
-        headline: article
-            .title
-            .as_deref()
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| HeadlineCandidate::new(t, title_terms(t, stemmer), real)),
+        headline: HeadlineCandidate::of_title(article.title.as_deref(), real, stemmer),
         stored_doc: parallax_store::encode_article(&article),
         stored_terms: parallax_store::encode_terms(&doc.terms),
         signature: dedup::decode_signature(&analysed.minhash),
