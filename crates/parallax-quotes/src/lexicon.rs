@@ -44,7 +44,12 @@ pub(crate) fn verb_class(w: &str) -> Option<VerbClass> {
         | "testified" | "disclosed" | "indicated" | "indicates" | "hinted" | "threatened"
         | "agreed" | "agrees" | "answered" | "cited" | "cites" | "citing" | "criticized"
         | "criticised" | "blamed" | "blames" | "praised" | "mentioned" | "conceding"
-        | "assured" | "assures" | "retorted" | "tweet" | "speculated" | "acknowledge" => Speech,
+        | "assured" | "assures" | "retorted" | "tweet" | "speculated" | "acknowledge"
+        | "expressed" | "questioned" | "rejected" | "defended" | "endorsed" | "dismissed"
+        | "denounced" | "decried" | "blasted" | "attacked" | "proposed" | "declined"
+        | "refused" | "recommended" | "condemned" | "lauded" | "touted" | "wants" | "wanted"
+        | "seemed" | "seems" | "appeared" | "appears" | "opposed" | "opposes" | "supported"
+        | "supports" | "sought" | "seeks" | "vowing" | "pledging" | "plans" | "planned" => Speech,
         "told" | "tells" | "tell" | "telling" | "informed" | "reminded" => Tell,
         "believe" | "believes" | "believed" | "think" | "thinks" | "thought" | "hope" | "hopes"
         | "hoped" | "fear" | "fears" | "feared" | "expect" | "expects" | "expected" | "worry"
