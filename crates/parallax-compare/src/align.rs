@@ -235,12 +235,12 @@ impl Vocab {
     }
 
     /// [`idf_table`] over this vocabulary.
-    pub fn idf(&self, doc_terms: &[FxHashSet<u32>]) -> Vec<f32> {
+    pub fn idf(&self, doc_terms: &[FxHashSet<u32>]) -> Idf {
         idf_table(doc_terms, self.len())
     }
 
     /// [`features`] (a method, for callers that cannot name this crate).
-    pub fn features(&self, a: &Sig, b: &Sig, idf: &[f32]) -> [f32; FEATURES] {
+    pub fn features(&self, a: &Sig, b: &Sig, idf: &Idf) -> [f32; FEATURES] {
         features(a, b, idf)
     }
 
@@ -339,9 +339,42 @@ impl Vocab {
     }
 }
 
+/// Inverse document frequencies by term id, with their maximum (computed
+/// once: pair features scale by it). Derefs to the weights.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Idf {
+    weights: Vec<f32>,
+    max: f32,
+}
+
+impl Idf {
+    /// The table for these weights (by term id).
+    pub fn new(weights: Vec<f32>) -> Idf {
+        let max = weights.iter().copied().fold(1.0f32, f32::max);
+        Idf { weights, max }
+    }
+
+    /// The weight of a term (1 for a term outside the table).
+    pub fn get(&self, t: u32) -> f32 {
+        self.weights.get(t as usize).copied().unwrap_or(1.0)
+    }
+
+    /// The largest weight (at least 1).
+    pub fn max(&self) -> f32 {
+        self.max
+    }
+}
+
+impl std::ops::Deref for Idf {
+    type Target = [f32];
+    fn deref(&self) -> &[f32] {
+        &self.weights
+    }
+}
+
 /// Inverse document frequencies by term id, from the documents (articles)
 /// each term occurs in: `ln((n + 1) / (df + 1)) + 1`.
-pub fn idf_table(doc_terms: &[FxHashSet<u32>], vocab_len: usize) -> Vec<f32> {
+pub fn idf_table(doc_terms: &[FxHashSet<u32>], vocab_len: usize) -> Idf {
     let mut df = vec![0u32; vocab_len];
     for d in doc_terms {
         for &t in d {
@@ -349,9 +382,11 @@ pub fn idf_table(doc_terms: &[FxHashSet<u32>], vocab_len: usize) -> Vec<f32> {
         }
     }
     let n = doc_terms.len() as f32;
-    df.into_iter()
-        .map(|d| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0)
-        .collect()
+    Idf::new(
+        df.into_iter()
+            .map(|d| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0)
+            .collect(),
+    )
 }
 
 fn common<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
@@ -371,8 +406,8 @@ fn common<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
 }
 
 /// The pair features of two sentences.
-pub fn features(a: &Sig, b: &Sig, idf: &[f32]) -> [f32; FEATURES] {
-    let w = |t: u32| idf.get(t as usize).copied().unwrap_or(1.0);
+pub fn features(a: &Sig, b: &Sig, idf: &Idf) -> [f32; FEATURES] {
+    let w = |t: u32| idf.get(t);
     let (mut dot, mut na, mut nb, mut shared_idf, mut sa, mut sb, mut shared, mut rare) =
         (0f32, 0f32, 0f32, 0f32, 0f32, 0f32, 0usize, 0f32);
     for &(t, c) in &a.terms {
@@ -433,7 +468,7 @@ pub fn features(a: &Sig, b: &Sig, idf: &[f32]) -> [f32; FEATURES] {
     let early = 1.0 / (1.0 + a.position.min(b.position) as f32);
     let sbg = common(&a.bigrams, &b.bigrams);
     let bigram = sbg as f32 / a.bigrams.len().min(b.bigrams.len()).max(1) as f32;
-    let max_idf = idf.iter().copied().fold(1.0f32, f32::max);
+    let max_idf = idf.max();
     [
         1.0,
         cosine,
@@ -461,7 +496,7 @@ pub fn probability_with(weights: &[f32; FEATURES], x: &[f32; FEATURES]) -> f32 {
 }
 
 /// The learned model's probability that `a` and `b` say the same thing.
-pub fn probability(a: &Sig, b: &Sig, idf: &[f32]) -> f32 {
+pub fn probability(a: &Sig, b: &Sig, idf: &Idf) -> f32 {
     probability_with(&WEIGHTS, &features(a, b, idf))
 }
 
@@ -494,7 +529,7 @@ pub fn fit(xs: &[[f32; FEATURES]], ys: &[bool], epochs: usize) -> [f32; FEATURES
 /// strongest pairs first, never putting two statements of one article in
 /// one fact. `article[i]` is statement i's article. Returns the groups,
 /// each sorted, in order of their first statement.
-pub fn group(sigs: &[&Sig], article: &[usize], idf: &[f32], threshold: f32) -> Vec<Vec<usize>> {
+pub fn group(sigs: &[&Sig], article: &[usize], idf: &Idf, threshold: f32) -> Vec<Vec<usize>> {
     let n = sigs.len();
     // Candidate pairs share a term that is not in most statements.
     let mut postings: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
@@ -504,7 +539,9 @@ pub fn group(sigs: &[&Sig], article: &[usize], idf: &[f32], threshold: f32) -> V
         }
     }
     let cap = (n / 3).max(8);
-    let mut seen: FxHashSet<(u32, u32)> = FxHashSet::default();
+    // Every pair's probability is computed once: the candidate scan fills
+    // this, and the average-link check reads it.
+    let mut memo: FxHashMap<(u32, u32), f32> = FxHashMap::default();
     let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
     for list in postings.values() {
         if list.len() > cap {
@@ -512,10 +549,11 @@ pub fn group(sigs: &[&Sig], article: &[usize], idf: &[f32], threshold: f32) -> V
         }
         for (k, &i) in list.iter().enumerate() {
             for &j in &list[k + 1..] {
-                if article[i] == article[j] || !seen.insert((i as u32, j as u32)) {
+                if article[i] == article[j] || memo.contains_key(&(i as u32, j as u32)) {
                     continue;
                 }
                 let p = probability(sigs[i], sigs[j], idf);
+                memo.insert((i as u32, j as u32), p);
                 if p >= threshold {
                     pairs.push((p, i, j));
                 }
@@ -541,7 +579,10 @@ pub fn group(sigs: &[&Sig], article: &[usize], idf: &[f32], threshold: f32) -> V
         let mut total = 0f32;
         for &x in &members[ci] {
             for &y in &members[cj] {
-                total += probability(sigs[x], sigs[y], idf);
+                let key = (x.min(y) as u32, x.max(y) as u32);
+                total += *memo.entry(key).or_insert_with(|| {
+                    probability(sigs[key.0 as usize], sigs[key.1 as usize], idf)
+                });
             }
         }
         if total / ((members[ci].len() * members[cj].len()) as f32) < threshold {

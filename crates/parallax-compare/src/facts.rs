@@ -418,7 +418,7 @@ fn number_conflicts(
 /// different speakers on the same subject with opposite polarity.
 fn contests(
     all: &[Statement],
-    idf: &[f32],
+    idf: &align::Idf,
     fact_of: &[usize],
     facts: &mut [FactRow],
 ) -> Vec<Conflict> {
@@ -428,7 +428,7 @@ fn contests(
                 && all[i].attributed_to.is_some()
         })
         .collect();
-    let max_idf = idf.iter().copied().fold(1.0f32, f32::max);
+    let max_idf = idf.max();
     // (claim fact, counter fact) → (claim party, counter party)
     let mut pairs: Vec<(usize, usize, String, String, f32)> = Vec::new();
     for (k, &i) in attributed.iter().enumerate() {

@@ -175,8 +175,7 @@ pub fn run(args: AlignArgs) -> Result<u8> {
             .or_default()
             .push(docs[k].clone());
     }
-    let idfs: FxHashMap<&str, Vec<f32>> =
-        by_event.iter().map(|(e, d)| (*e, vocab.idf(d))).collect();
+    let idfs: FxHashMap<&str, _> = by_event.iter().map(|(e, d)| (*e, vocab.idf(d))).collect();
     let feats: Vec<_> = pair_sigs
         .iter()
         .map(|(e, [a, b])| vocab.features(&sigs[*a], &sigs[*b], &idfs[e.as_str()]))
