@@ -562,6 +562,7 @@ pub fn extract(text: &str, opts: &Options) -> Analysis {
     direct_after(&mut doc, &mut raws, &mut used);
     for si in 0..doc.sents.len() {
         reported(&mut doc, si, &mut raws, &mut used);
+        colon_lead(&doc, si, &mut raws, &mut used);
     }
     leftover_quotes(&mut doc, &mut raws, opts);
     raws.sort_by_key(|r| (r.parts[0].start, r.cue.map(|c| c.start)));
@@ -702,6 +703,106 @@ fn told_object(doc: &Doc, v: usize, hi: usize) -> Option<Span> {
         i += 1;
     }
     (i > start).then(|| doc.span(start, i - 1))
+}
+
+/// Labels that end in a colon without introducing anyone's words.
+fn is_colon_label(w: &str) -> bool {
+    matches!(
+        w,
+        "update"
+            | "updated"
+            | "note"
+            | "related"
+            | "photo"
+            | "photos"
+            | "video"
+            | "read"
+            | "watch"
+            | "see"
+            | "also"
+            | "more"
+            | "correction"
+            | "editor"
+            | "editors"
+            | "disclosure"
+            | "warning"
+            | "subscribe"
+            | "follow"
+            | "contact"
+            | "email"
+            | "credit"
+            | "image"
+            | "listen"
+            | "click"
+            | "here"
+            | "how"
+            | "why"
+            | "what"
+            | "when"
+            | "where"
+            | "who"
+            | "example"
+            | "first"
+            | "second"
+            | "third"
+            | "today"
+            | "now"
+    )
+}
+
+/// A sentence led by a short name and a colon: "Poll: Trump a turnoff for
+/// Latino voters", "Mark Cuban: A businessman can run this country", "Q:
+/// What did you find?". The name is the source, the colon the cue and the
+/// rest of the sentence the content. Only when nothing else in the
+/// sentence was taken as a cue, and never for labels ("Update:", "Watch:").
+fn colon_lead(doc: &Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
+    let (lo, hi) = doc.sents[si];
+    if hi <= lo + 4 || used[lo..hi].iter().any(|&u| u) {
+        return;
+    }
+    let Some(k) = (lo + 1..hi.min(lo + 7)).find(|&k| doc.t(k) == ":") else {
+        return;
+    };
+    if !doc.is_cap(lo) || doc.quote_of[lo].is_some() {
+        return;
+    }
+    for i in lo..k {
+        let w = doc.w(i);
+        if doc.quote_of[i].is_some()
+            || (doc.is_punct(i) && !matches!(w, "." | "'" | "’" | "-"))
+            || doc.toks[i].kind == TokenKind::Number
+            || verb_class(w).is_some()
+            || is_colon_label(w)
+            || (i > lo
+                && !doc.is_cap(i)
+                && !matches!(w, "of" | "the" | "and" | "for" | "'s" | "’s"))
+        {
+            return;
+        }
+    }
+    let mut end = hi - 1;
+    while end > k && doc.is_punct(end) && doc.quote_of[end].is_none() {
+        end -= 1;
+    }
+    if end < k + 3 {
+        return;
+    }
+    for u in used.iter_mut().take(k + 1).skip(lo) {
+        *u = true;
+    }
+    let direct = doc.quote_of[k + 1].is_some() && doc.quote_of[end].is_some();
+    raws.push(Raw {
+        parts: vec![doc.span(k + 1, end)],
+        cue: Some(doc.span(k, k)),
+        source: Some(doc.span(lo, k - 1)),
+        kind: if direct {
+            AttributionKind::Direct
+        } else {
+            AttributionKind::Reported
+        },
+        carried: false,
+        told: None,
+    });
 }
 
 /// Reported speech and quotes introduced before them, in sentence `si`.
