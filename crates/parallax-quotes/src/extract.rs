@@ -470,8 +470,8 @@ impl<'t> Doc<'t> {
                 }
             }
             "say" | "tell" | "claim" | "argue" | "insist" | "think" | "believe" | "know"
-            | "feel" | "hope" | "fear" | "expect" | "worry" | "doubt" | "predict" | "suspect"
-            | "show" | "tweet" | "acknowledge" => {
+            | "hope" | "fear" | "expect" | "worry" | "doubt" | "predict" | "suspect" | "show"
+            | "acknowledge" => {
                 if matches!(prev, Some("to" | "let" | "let's" | "'d" | "you" | "i"))
                     && matches!(w, "say" | "tell" | "show" | "know")
                 {
