@@ -63,6 +63,10 @@ pub struct SummaryArgs {
     /// tuning on train; default: the built-in ones).
     #[arg(long, hide = true, value_delimiter = ',')]
     pub params: Option<Vec<f32>>,
+    /// With `--fit`: also write each word's features and label as TSV (for
+    /// studying the model).
+    #[arg(long, hide = true)]
+    pub dump_words: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -495,6 +499,13 @@ fn lexrank<'a>(sents: &'a [(usize, usize, String)], stemmer: &Stemmer) -> Vec<&'
 fn fit(stories: &[Story], args: &SummaryArgs) -> Result<u8> {
     let stemmer = Stemmer::default();
     let mut examples: Vec<(Features, bool)> = Vec::new();
+    let mut again: Vec<(Features, bool)> = Vec::new();
+    let mut dump = match &args.dump_words {
+        Some(p) => Some(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?,
+        )),
+        None => None,
+    };
     let (mut sx, mut sy, mut sxx, mut sxy, mut m) = (0f64, 0f64, 0f64, 0f64, 0f64);
     for s in stories {
         let Some(reference) = gold(s) else { continue };
@@ -504,12 +515,21 @@ fn fit(stories: &[Story], args: &SummaryArgs) -> Result<u8> {
         }
         let refs: Vec<&Article> = arts.iter().collect();
         let words = StoryWords::build(&refs, &stemmer);
-        let gold_stems: FxHashSet<String> = importance::stems(reference, &stemmer)
-            .into_iter()
-            .map(|(w, _)| w)
-            .collect();
+        let mut gold_stems: FxHashMap<String, u32> = FxHashMap::default();
+        for (w, _) in importance::stems(reference, &stemmer) {
+            *gold_stems.entry(w).or_insert(0) += 1;
+        }
         for (stem, f) in words.stems.iter().zip(&words.features) {
-            examples.push((*f, gold_stems.contains(stem)));
+            let count = gold_stems.get(stem).copied().unwrap_or(0);
+            let y = count >= 1;
+            if y {
+                again.push((*f, count >= 2));
+            }
+            if let Some(d) = dump.as_mut() {
+                let fs: Vec<String> = f.iter().map(|x| format!("{x}")).collect();
+                writeln!(d, "{}\t{}\t{}\t{}", s.id, stem, y as u8, fs.join("\t"))?;
+            }
+            examples.push((*f, y));
         }
         let x: f64 = arts
             .iter()
@@ -527,6 +547,7 @@ fn fit(stories: &[Story], args: &SummaryArgs) -> Result<u8> {
         m += 1.0;
     }
     let w = importance::fit(&examples, 1e-3);
+    let wa = importance::fit(&again, 1e-3);
     let slope = (m * sxy - sx * sy) / (m * sxx - sx * sx).max(1e-9);
     let intercept = (sy - slope * sx) / m.max(1.0);
     let body = format!(
@@ -536,12 +557,16 @@ fn fit(stories: &[Story], args: &SummaryArgs) -> Result<u8> {
          use crate::importance::{{Features, NF}};\n\n\
          /// Weights of the word-importance model (see `importance::StoryWords`).\n\
          pub const WORD_WEIGHTS: Features = [\n    {}\n];\n\n\
+         /// Weights of the repeat model: the probability that a summary that\n\
+         /// uses a word uses it again (see `importance::StoryWords::again`).\n\
+         pub const AGAIN_WEIGHTS: Features = [\n    {}\n];\n\n\
          /// Expected summary length in words: `LENGTH[0] + LENGTH[1] * input words`.\n\
          pub const LENGTH: [f32; 2] = [{:.4}, {:.4}];\n\n\
          const _: () = assert!(WORD_WEIGHTS.len() == NF);\n",
         m,
         examples.len(),
         w.iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>().join(", "),
+        wa.iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>().join(", "),
         intercept,
         slope
     );

@@ -10,7 +10,7 @@ use parallax_text::Stemmer;
 use rustc_hash::FxHashMap;
 
 /// Number of word features.
-pub const NF: usize = 16;
+pub const NF: usize = 24;
 
 /// A word's features.
 pub type Features = [f32; NF];
@@ -24,6 +24,10 @@ pub struct StoryWords {
     pub features: Vec<Features>,
     /// Probability that a summary uses the word, by id.
     pub p: Vec<f32>,
+    /// Probability that a summary that uses the word once uses it again
+    /// (and again, geometrically), by id: an editor's "the" recurs, a name
+    /// may, a rare verb seldom does.
+    pub again: Vec<f32>,
     index: FxHashMap<String, u32>,
 }
 
@@ -47,6 +51,42 @@ pub fn stems(text: &str, stemmer: &Stemmer) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// Like [`stems`], with whether each token is inside quotation marks;
+/// `inside` carries an open quotation from one sentence to the next.
+fn stems_quoted(text: &str, stemmer: &Stemmer, inside: &mut bool) -> Vec<(String, bool, bool)> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    for t in tokenize(text) {
+        while let Some(&(i, c)) = chars.peek() {
+            if i >= t.span.start {
+                break;
+            }
+            match c {
+                '“' => *inside = true,
+                '”' => *inside = false,
+                '"' => *inside = !*inside,
+                _ => {}
+            }
+            chars.next();
+        }
+        if !matches!(t.kind, TokenKind::Word | TokenKind::Number) {
+            continue;
+        }
+        let s = t.text(text);
+        let capital = s.chars().next().is_some_and(char::is_uppercase);
+        out.push((stemmer.stem(&s.to_lowercase()).into_owned(), capital, *inside));
+    }
+    for (_, c) in chars {
+        match c {
+            '“' => *inside = true,
+            '”' => *inside = false,
+            '"' => *inside = !*inside,
+            _ => {}
+        }
+    }
+    out
+}
+
 impl StoryWords {
     /// The id of a stem, if the story uses it.
     pub fn id(&self, stem: &str) -> Option<u32> {
@@ -66,11 +106,21 @@ impl StoryWords {
     /// Builds the words of the given articles (copies left out by the
     /// caller) with the learned weights.
     pub fn build(articles: &[&Article], stemmer: &Stemmer) -> StoryWords {
-        Self::build_with(articles, stemmer, &model::WORD_WEIGHTS)
+        Self::build_with(
+            articles,
+            stemmer,
+            &model::WORD_WEIGHTS,
+            &model::AGAIN_WEIGHTS,
+        )
     }
 
-    /// Builds with the given weights.
-    pub fn build_with(articles: &[&Article], stemmer: &Stemmer, w: &Features) -> StoryWords {
+    /// Builds with the given weights (of `p` and of `again`).
+    pub fn build_with(
+        articles: &[&Article],
+        stemmer: &Stemmer,
+        w: &Features,
+        again: &Features,
+    ) -> StoryWords {
         #[derive(Default)]
         struct Acc {
             articles: u32,
@@ -81,12 +131,24 @@ impl StoryWords {
             leads: u32,
             capital: u32,
             mid: u32,
+            quoted: u32,
+            pos_sum: f32,
+            early2: u32,
+            early5: u32,
         }
         let mut sw = StoryWords::default();
         let mut acc: Vec<Acc> = Vec::new();
         for (ai, a) in articles.iter().enumerate() {
+            let mut inside = false;
+            let ns = a.sentences.len().max(1) as f32;
             for (si, s) in a.sentence_texts().enumerate() {
-                for (k, (stem, capital)) in stems(s, stemmer).into_iter().enumerate() {
+                if si % 8 == 0 {
+                    // A lost quotation mark does not colour the whole article.
+                    inside = false;
+                }
+                for (k, (stem, capital, quoted)) in
+                    stems_quoted(s, stemmer, &mut inside).into_iter().enumerate()
+                {
                     let id = match sw.index.get(&stem) {
                         Some(&id) => id as usize,
                         None => {
@@ -106,8 +168,12 @@ impl StoryWords {
                         if si == 0 {
                             e.leads += 1;
                         }
+                        e.pos_sum += si as f32 / ns;
+                        e.early2 += (si < 2) as u32;
+                        e.early5 += (si < 5) as u32;
                     }
                     e.tf += 1;
+                    e.quoted += quoted as u32;
                     e.first = e.first.min(si);
                     if k > 0 {
                         e.mid += 1;
@@ -154,11 +220,40 @@ impl StoryWords {
                     0.0
                 },
                 (e.leads >= 2) as u8 as f32,
+                e.quoted as f32 / e.tf.max(1) as f32,
+                (1.0 + e.tf as f32).ln() / 3.0,
+                (e.pos_sum + (n - e.articles as f32)) / n,
+                e.early2 as f32 / n,
+                e.early5 as f32 / n,
+                e.titles as f32 / n,
+                (e.articles as f32 == n) as u8 as f32,
+                (stop && e.titles >= 1) as u8 as f32,
             ];
             sw.p.push(sigmoid(dot(w, &f)));
+            sw.again.push(sigmoid(dot(again, &f)));
             sw.features.push(f);
         }
         sw
+    }
+}
+
+impl StoryWords {
+    /// The expected number of the summary's uses of word `t` a sentence's
+    /// `count` uses of it match, when the summary already has `used` of
+    /// them: `P(R ≥ used+1) + … + P(R ≥ used+count)`, with `R` the
+    /// editor's count, `P(R ≥ 1) = p` and each further use as likely as
+    /// `again`. This is what ROUGE-1 credits (clipped counts).
+    pub fn expected_matches(&self, t: u32, used: u32, count: u32) -> f32 {
+        let p = self.p[t as usize];
+        let q = self.again[t as usize];
+        // P(R ≥ j) = p · q^(j-1).
+        let mut at = p * q.powi(used as i32);
+        let mut sum = 0.0;
+        for _ in 0..count {
+            sum += at;
+            at *= q;
+        }
+        sum
     }
 }
 
@@ -255,6 +350,34 @@ fn solve(mut h: [[f64; NF]; NF], mut g: [f64; NF]) -> [f64; NF] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_words_are_marked_across_sentences() {
+        let stemmer = Stemmer::default();
+        let mut inside = false;
+        let a = stems_quoted("He said: “We will stay.", &stemmer, &mut inside);
+        let quoted: Vec<bool> = a.iter().map(|w| w.2).collect();
+        assert_eq!(quoted, [false, false, true, true, true]);
+        assert!(inside, "the quotation is still open");
+        let b = stems_quoted("We will not leave,” he added.", &stemmer, &mut inside);
+        let quoted: Vec<bool> = b.iter().map(|w| w.2).collect();
+        assert_eq!(quoted, [true, true, true, true, false, false]);
+        assert!(!inside);
+    }
+
+    #[test]
+    fn repeated_uses_are_credited_geometrically() {
+        let sw = StoryWords {
+            p: vec![0.8],
+            again: vec![0.5],
+            ..Default::default()
+        };
+        // P(R ≥ 1) + P(R ≥ 2) = 0.8 + 0.4.
+        assert!((sw.expected_matches(0, 0, 2) - 1.2).abs() < 1e-6);
+        // A third use, after two: P(R ≥ 3) = 0.2.
+        assert!((sw.expected_matches(0, 2, 1) - 0.2).abs() < 1e-6);
+        assert_eq!(sw.expected_matches(0, 0, 0), 0.0);
+    }
 
     #[test]
     fn fit_separates_a_simple_rule() {

@@ -6,8 +6,13 @@ use crate::importance::{Features, NF};
 
 /// Weights of the word-importance model (see `importance::StoryWords`).
 pub const WORD_WEIGHTS: Features = [
-    -1.9787, -0.0623, 0.8246, 0.5725, 0.7709, 0.7597, 1.4021, -0.1340, 0.3723, 0.3419, -0.3089,
-    -0.2373, 0.2856, 0.0679, 0.4924, 0.3587,
+    -1.1367, -0.1237, 0.5705, 0.1061, 0.6763, 0.4932, 1.1148, -0.2128, 0.1995, 0.4168, -0.2007, -0.2169, 0.3015, 0.1094, 0.4895, 0.1028, -0.0395, 0.7294, -1.2255, 0.1990, -0.0952, 0.6330, 0.1688, -0.3881
+];
+
+/// Weights of the repeat model: the probability that a summary that
+/// uses a word uses it again (see `importance::StoryWords::again`).
+pub const AGAIN_WEIGHTS: Features = [
+    -1.4072, -0.3857, -0.0248, -0.2009, 0.3018, 0.0998, 2.3009, -0.5378, 0.0559, 0.6509, -0.5896, 0.0875, -0.4882, -0.0511, -0.0240, -0.3018, -0.1528, 1.8028, -0.8494, -0.1679, -0.3622, 0.3269, 0.1132, -0.3117
 ];
 
 /// Expected summary length in words: `LENGTH[0] + LENGTH[1] * input words`.

@@ -9,7 +9,7 @@ use crate::importance::StoryWords;
 use crate::loaded;
 use parallax_core::{Article, ParagraphKind, Span};
 use parallax_text::Stemmer;
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 /// How long a summary should be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -25,7 +25,8 @@ pub enum Length {
 /// Tunable constants of the selection.
 #[derive(Debug, Clone, Copy)]
 pub struct Params {
-    /// Weight of a word already covered by an earlier sentence.
+    /// Weight of a word's second and later uses (1: as likely as the word
+    /// model says an editor repeats it).
     pub repeat: f32,
     /// Penalty per loaded word, in expected overlapping words.
     pub loaded: f32,
@@ -46,12 +47,12 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Self {
         Params {
-            repeat: 0.15,
+            repeat: 0.75,
             loaded: 1.0,
             support: 0.0,
-            length_scale: 0.85,
+            length_scale: 0.7,
             dangling: 1.0,
-            actor: 1.0,
+            actor: 0.5,
         }
     }
 }
@@ -67,6 +68,8 @@ pub struct Candidate {
     pub span: Span,
     /// Word ids (distinct).
     pub distinct: Vec<u32>,
+    /// How many times each of `distinct` occurs.
+    pub counts: Vec<u32>,
     /// Words.
     pub words: usize,
     /// Loaded words.
@@ -215,14 +218,26 @@ pub fn candidates(
             if !(5..=80).contains(&n) || !balanced_quotes(text) {
                 continue;
             }
-            let mut distinct = toks.ids;
-            distinct.sort_unstable();
-            distinct.dedup();
+            let mut sorted = toks.ids;
+            sorted.sort_unstable();
+            let mut distinct: Vec<u32> = Vec::with_capacity(sorted.len());
+            let mut counts: Vec<u32> = Vec::with_capacity(sorted.len());
+            for t in sorted {
+                if distinct.last() == Some(&t) {
+                    if let Some(c) = counts.last_mut() {
+                        *c += 1;
+                    }
+                } else {
+                    distinct.push(t);
+                    counts.push(1);
+                }
+            }
             out.push(Candidate {
                 article: ai,
                 sentence: si,
                 span: s.span,
                 distinct,
+                counts,
                 words: n,
                 loaded: loaded::count(&outside_quotes(text)),
                 support: 1,
@@ -251,18 +266,15 @@ pub fn select(
         Length::Words(n) => (n as f32, n + n / 4),
     };
     let gain = |c: &Candidate, st: &State| {
-        let covered = &st.covered;
         let new_speakers = (c.speakers & !st.speakers).count_ones() as f32;
         let mut g = 0f32;
-        for &t in &c.distinct {
-            let p = words.p[t as usize];
-            g += if covered.contains(&t) {
-                p * params.repeat
-            } else {
-                p
-            };
+        for (&t, &n) in c.distinct.iter().zip(&c.counts) {
+            let used = st.used.get(&t).copied().unwrap_or(0);
+            let first = if used == 0 { words.p[t as usize] } else { 0.0 };
+            g += first + params.repeat * (words.expected_matches(t, used, n) - first);
         }
-        g - params.loaded * c.loaded as f32 - params.dangling * c.dangling as u8 as f32
+        g - params.loaded * c.loaded as f32
+            - params.dangling * c.dangling as u8 as f32
             + params.support * (c.support.saturating_sub(1)) as f32
             + params.actor * new_speakers * (!c.dangling) as u8 as f32
     };
@@ -317,7 +329,8 @@ pub fn select(
 #[derive(Default)]
 struct State {
     chosen: Vec<usize>,
-    covered: FxHashSet<u32>,
+    /// Uses of each word so far.
+    used: FxHashMap<u32, u32>,
     speakers: u8,
     overlap: f32,
     words: usize,
@@ -327,7 +340,9 @@ impl State {
     fn take(&mut self, k: usize, c: &Candidate, gain: f32) {
         self.overlap += gain;
         self.words += c.words;
-        self.covered.extend(c.distinct.iter().copied());
+        for (&t, &n) in c.distinct.iter().zip(&c.counts) {
+            *self.used.entry(t).or_insert(0) += n;
+        }
         self.speakers |= c.speakers;
         self.chosen.push(k);
     }
