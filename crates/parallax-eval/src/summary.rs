@@ -21,6 +21,7 @@ use clap::Args;
 use parallax_core::Article;
 use parallax_eval::rouge::{self, Rouge};
 use parallax_ingest::ArticleDraft;
+use parallax_summary::background::Background;
 use parallax_summary::importance::{self, Features, StoryWords};
 use parallax_summary::{loaded, Length, Params};
 use parallax_text::Stemmer;
@@ -59,7 +60,7 @@ pub struct SummaryArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Selection constants `repeat,loaded,support,length_scale,dangling,actor` (for
+    /// Selection constants `repeat,loaded,support,length_scale,dangling,actor,beam` (for
     /// tuning on train; default: the built-in ones).
     #[arg(long, hide = true, value_delimiter = ',')]
     pub params: Option<Vec<f32>>,
@@ -148,6 +149,7 @@ pub fn run(args: SummaryArgs) -> Result<u8> {
             length_scale: get(3, params.length_scale),
             dangling: get(4, params.dangling),
             actor: get(5, params.actor),
+            beam: get(6, params.beam as f32) as usize,
         };
     }
     let mut out = match &args.out {
@@ -495,6 +497,9 @@ fn lexrank<'a>(sents: &'a [(usize, usize, String)], stemmer: &Stemmer) -> Vec<&'
         .collect()
 }
 
+/// Folds of the cross-fitting of the background features.
+const FOLDS: usize = 5;
+
 /// Learns the word weights and the length model.
 fn fit(stories: &[Story], args: &SummaryArgs) -> Result<u8> {
     let stemmer = Stemmer::default();
@@ -506,15 +511,47 @@ fn fit(stories: &[Story], args: &SummaryArgs) -> Result<u8> {
         )),
         None => None,
     };
-    let (mut sx, mut sy, mut sxx, mut sxy, mut m) = (0f64, 0f64, 0f64, 0f64, 0f64);
+    // Pass 1: the background counts (which words each story's articles
+    // and summary use).
+    let empty = Background::default();
+    let zero = [0f32; importance::NF];
+    let mut used: Vec<Option<(FxHashSet<String>, FxHashSet<String>)>> = Vec::new();
     for s in stories {
-        let Some(reference) = gold(s) else { continue };
         let arts = articles(s);
-        if arts.is_empty() {
+        let (Some(reference), false) = (gold(s), arts.is_empty()) else {
+            used.push(None);
             continue;
-        }
+        };
         let refs: Vec<&Article> = arts.iter().collect();
-        let words = StoryWords::build(&refs, &stemmer);
+        let words = StoryWords::build_with(&refs, &stemmer, &empty, (&zero, &zero));
+        let summary = importance::stems(reference, &stemmer)
+            .into_iter()
+            .map(|(w, _)| w)
+            .collect();
+        used.push(Some((words.stems.into_iter().collect(), summary)));
+    }
+    let background = Background::count(used.iter().flatten().map(|(a, s)| (a, s)));
+    // Pass 2: each story's words, with background counts from the other
+    // folds only (cross-fitting: a story's own summary must not leak into
+    // its features).
+    let folds: Vec<Background> = (0..FOLDS)
+        .map(|k| {
+            Background::count(
+                used.iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % FOLDS != k)
+                    .filter_map(|(_, u)| u.as_ref().map(|(a, s)| (a, s))),
+            )
+        })
+        .collect();
+    let (mut sx, mut sy, mut sxx, mut sxy, mut m) = (0f64, 0f64, 0f64, 0f64, 0f64);
+    for (i, (s, used)) in stories.iter().zip(&used).enumerate() {
+        let (Some(reference), Some(_)) = (gold(s), used) else {
+            continue;
+        };
+        let arts = articles(s);
+        let refs: Vec<&Article> = arts.iter().collect();
+        let words = StoryWords::build_with(&refs, &stemmer, &folds[i % FOLDS], (&zero, &zero));
         let mut gold_stems: FxHashMap<String, u32> = FxHashMap::default();
         for (w, _) in importance::stems(reference, &stemmer) {
             *gold_stems.entry(w).or_insert(0) += 1;
@@ -573,7 +610,15 @@ fn fit(stories: &[Story], args: &SummaryArgs) -> Result<u8> {
     match &args.write_model {
         Some(p) => {
             std::fs::write(p, &body).with_context(|| format!("cannot write {}", p.display()))?;
-            eprintln!("wrote {}", p.display());
+            let table = p.with_file_name("background.tsv");
+            std::fs::write(&table, background.to_tsv())
+                .with_context(|| format!("cannot write {}", table.display()))?;
+            eprintln!(
+                "wrote {} and {} ({} stems)",
+                p.display(),
+                table.display(),
+                background.len()
+            );
         }
         None => print!("{body}"),
     }

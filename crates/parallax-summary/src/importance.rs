@@ -3,6 +3,7 @@
 //! articles, in titles, how early, how often). A logistic model whose
 //! weights are learned by `parallax-eval summary --fit` on NeuS train.
 
+use crate::background::Background;
 use crate::model;
 use parallax_core::Article;
 use parallax_text::tokens::{tokenize, TokenKind};
@@ -10,7 +11,7 @@ use parallax_text::Stemmer;
 use rustc_hash::FxHashMap;
 
 /// Number of word features.
-pub const NF: usize = 24;
+pub const NF: usize = 26;
 
 /// A word's features.
 pub type Features = [f32; NF];
@@ -74,7 +75,11 @@ fn stems_quoted(text: &str, stemmer: &Stemmer, inside: &mut bool) -> Vec<(String
         }
         let s = t.text(text);
         let capital = s.chars().next().is_some_and(char::is_uppercase);
-        out.push((stemmer.stem(&s.to_lowercase()).into_owned(), capital, *inside));
+        out.push((
+            stemmer.stem(&s.to_lowercase()).into_owned(),
+            capital,
+            *inside,
+        ));
     }
     for (_, c) in chars {
         match c {
@@ -109,17 +114,18 @@ impl StoryWords {
         Self::build_with(
             articles,
             stemmer,
-            &model::WORD_WEIGHTS,
-            &model::AGAIN_WEIGHTS,
+            Background::embedded(),
+            (&model::WORD_WEIGHTS, &model::AGAIN_WEIGHTS),
         )
     }
 
-    /// Builds with the given weights (of `p` and of `again`).
+    /// Builds with the given background counts and weights (of `p` and of
+    /// `again`).
     pub fn build_with(
         articles: &[&Article],
         stemmer: &Stemmer,
-        w: &Features,
-        again: &Features,
+        background: &Background,
+        (w, again): (&Features, &Features),
     ) -> StoryWords {
         #[derive(Default)]
         struct Acc {
@@ -146,8 +152,9 @@ impl StoryWords {
                     // A lost quotation mark does not colour the whole article.
                     inside = false;
                 }
-                for (k, (stem, capital, quoted)) in
-                    stems_quoted(s, stemmer, &mut inside).into_iter().enumerate()
+                for (k, (stem, capital, quoted)) in stems_quoted(s, stemmer, &mut inside)
+                    .into_iter()
+                    .enumerate()
                 {
                     let id = match sw.index.get(&stem) {
                         Some(&id) => id as usize,
@@ -195,8 +202,10 @@ impl StoryWords {
             }
         }
         let n = articles.len().max(1) as f32;
+        let stories = background.stories() as f32;
         for (id, e) in acc.iter().enumerate() {
             let stem = &sw.stems[id];
+            let bg = background.get(stem);
             let stop = parallax_text::stopwords::is_stopword(stem);
             let first = e.first as f32;
             let f: Features = [
@@ -228,6 +237,8 @@ impl StoryWords {
                 e.titles as f32 / n,
                 (e.articles as f32 == n) as u8 as f32,
                 (stop && e.titles >= 1) as u8 as f32,
+                ((stories + 1.0) / (bg.stories as f32 + 1.0)).ln() / 8.0,
+                (bg.summaries as f32 + 1.0) / (bg.stories as f32 + 2.0),
             ];
             sw.p.push(sigmoid(dot(w, &f)));
             sw.again.push(sigmoid(dot(again, &f)));

@@ -12,6 +12,7 @@
 //! Nothing is reworded: a summary sentence is an article's sentence as
 //! written, so a quote in it stays the speaker's exact words.
 
+pub mod background;
 pub mod headline;
 pub mod importance;
 pub mod loaded;

@@ -9,7 +9,6 @@ use crate::importance::StoryWords;
 use crate::loaded;
 use parallax_core::{Article, ParagraphKind, Span};
 use parallax_text::Stemmer;
-use rustc_hash::FxHashMap;
 
 /// How long a summary should be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,6 +41,8 @@ pub struct Params {
     /// voice to for the first time, in expected overlapping words (not
     /// when the sentence names them only by a pronoun).
     pub actor: f32,
+    /// Selections kept at each step of the search (1: greedy).
+    pub beam: usize,
 }
 
 impl Default for Params {
@@ -53,6 +54,7 @@ impl Default for Params {
             length_scale: 0.7,
             dangling: 1.0,
             actor: 0.5,
+            beam: 5,
         }
     }
 }
@@ -269,12 +271,11 @@ pub fn select(
         let new_speakers = (c.speakers & !st.speakers).count_ones() as f32;
         let mut g = 0f32;
         for (&t, &n) in c.distinct.iter().zip(&c.counts) {
-            let used = st.used.get(&t).copied().unwrap_or(0);
+            let used = st.used.get(t as usize).copied().unwrap_or(0);
             let first = if used == 0 { words.p[t as usize] } else { 0.0 };
             g += first + params.repeat * (words.expected_matches(t, used, n) - first);
         }
-        g - params.loaded * c.loaded as f32
-            - params.dangling * c.dangling as u8 as f32
+        g - params.loaded * c.loaded as f32 - params.dangling * c.dangling as u8 as f32
             + params.support * (c.support.saturating_sub(1)) as f32
             + params.actor * new_speakers * (!c.dangling) as u8 as f32
     };
@@ -299,38 +300,69 @@ pub fn select(
             }
         }
     }
-    loop {
-        let current = f1(st.overlap, st.words);
-        let mut best: Option<(usize, f32, f32)> = None;
-        for (k, c) in cands.iter().enumerate() {
-            if st.chosen.contains(&k) || (st.words + c.words > cap && !st.chosen.is_empty()) {
-                continue;
+    // Then a beam search over additions: each step extends every kept
+    // selection by every candidate and keeps the `beam` best by expected
+    // F1; a selection is finished when no addition improves it. The best
+    // finished selection wins (greedy is `beam` 1).
+    let width = params.beam.max(1);
+    let mut beam = vec![st];
+    let mut best: Option<(f32, State)> = None;
+    while !beam.is_empty() {
+        // Extensions as (expected F1, parent, candidate, gain, choice).
+        let mut next: Vec<(f32, usize, usize, f32, Vec<usize>)> = Vec::new();
+        for (parent, st) in beam.iter().enumerate() {
+            let current = f1(st.overlap, st.words);
+            let mut grew = false;
+            let full = matches!(length, Length::Words(w) if st.words >= w);
+            for (k, c) in cands.iter().enumerate() {
+                if full
+                    || st.chosen.contains(&k)
+                    || (st.words + c.words > cap && !st.chosen.is_empty())
+                {
+                    continue;
+                }
+                let g = gain(c, st);
+                let v = f1(st.overlap + g, st.words + c.words);
+                if !(v > current || st.chosen.is_empty()) {
+                    continue;
+                }
+                grew = true;
+                if next.len() == width && v <= next[width - 1].0 {
+                    continue;
+                }
+                // Two orders of the same choice are one selection.
+                let mut choice = st.chosen.clone();
+                choice.push(k);
+                choice.sort_unstable();
+                if next.iter().any(|e| e.4 == choice) {
+                    continue;
+                }
+                let at = next.partition_point(|e| e.0 >= v);
+                next.insert(at, (v, parent, k, g, choice));
+                next.truncate(width);
             }
-            let g = gain(c, &st);
-            let v = f1(st.overlap + g, st.words + c.words);
-            if best.is_none_or(|(_, b, _)| v > b) {
-                best = Some((k, v, g));
+            if !grew && best.as_ref().is_none_or(|(b, _)| current > *b) {
+                best = Some((current, st.clone()));
             }
         }
-        match best {
-            Some((k, v, g)) if v > current || st.chosen.is_empty() => st.take(k, &cands[k], g),
-            _ => break,
-        }
-        if let Length::Words(w) = length {
-            if st.words >= w {
-                break;
-            }
-        }
+        beam = next
+            .into_iter()
+            .map(|(_, parent, k, g, _)| {
+                let mut s = beam[parent].clone();
+                s.take(k, &cands[k], g);
+                s
+            })
+            .collect();
     }
-    st.chosen
+    best.map(|(_, s)| s.chosen).unwrap_or_default()
 }
 
 /// The selection so far.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct State {
     chosen: Vec<usize>,
-    /// Uses of each word so far.
-    used: FxHashMap<u32, u32>,
+    /// Uses of each word so far, by word id.
+    used: Vec<u32>,
     speakers: u8,
     overlap: f32,
     words: usize,
@@ -341,7 +373,11 @@ impl State {
         self.overlap += gain;
         self.words += c.words;
         for (&t, &n) in c.distinct.iter().zip(&c.counts) {
-            *self.used.entry(t).or_insert(0) += n;
+            let t = t as usize;
+            if self.used.len() <= t {
+                self.used.resize(t + 1, 0);
+            }
+            self.used[t] += n;
         }
         self.speakers |= c.speakers;
         self.chosen.push(k);
@@ -367,6 +403,47 @@ mod tests {
             outside_quotes("It was used by a “radical battalion,” he said."),
             "It was used by a  he said."
         );
+    }
+
+    fn cand(ids: std::ops::Range<u32>, more: std::ops::Range<u32>) -> Candidate {
+        let distinct: Vec<u32> = ids.chain(more).collect();
+        Candidate {
+            article: 0,
+            sentence: 0,
+            span: Span { start: 0, end: 0 },
+            counts: vec![1; distinct.len()],
+            words: distinct.len(),
+            distinct,
+            loaded: 0,
+            support: 1,
+            sides: [false; 2],
+            dangling: false,
+            speakers: 0,
+        }
+    }
+
+    #[test]
+    fn the_search_looks_past_the_greedy_first_choice() {
+        // X is the best single sentence, but it covers half of Z and half
+        // of W, which together say more in the same 20 words.
+        let mut p = vec![0.6; 10];
+        p.extend([0.55; 10]);
+        let mut words = StoryWords::default();
+        words.again = vec![0.0; p.len()];
+        words.p = p;
+        let cands = [cand(0..10, 0..0), cand(0..5, 10..15), cand(5..10, 15..20)];
+        let greedy = Params {
+            beam: 1,
+            ..Params::default()
+        };
+        let beam = Params::default();
+        assert_eq!(
+            select(&cands, &words, 0, Length::Words(20), &greedy),
+            [0, 1]
+        );
+        let mut chosen = select(&cands, &words, 0, Length::Words(20), &beam);
+        chosen.sort_unstable();
+        assert_eq!(chosen, [1, 2]);
     }
 
     #[test]
