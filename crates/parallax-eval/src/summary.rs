@@ -497,6 +497,22 @@ fn lexrank<'a>(sents: &'a [(usize, usize, String)], stemmer: &Stemmer) -> Vec<&'
         .collect()
 }
 
+/// Array items as rustfmt lays them out: indented, as many a line as fit
+/// in rustfmt's array width, each followed by a comma.
+fn wrapped(w: &[f32]) -> String {
+    let mut lines: Vec<String> = vec![String::from("   ")];
+    for x in w {
+        let item = format!(" {x:.4},");
+        if lines.last().is_some_and(|l| l.len() + item.len() > 98) {
+            lines.push(String::from("   "));
+        }
+        if let Some(l) = lines.last_mut() {
+            l.push_str(&item);
+        }
+    }
+    lines.join("\n")
+}
+
 /// Folds of the cross-fitting of the background features.
 const FOLDS: usize = 5;
 
@@ -593,17 +609,17 @@ fn fit(stories: &[Story], args: &SummaryArgs) -> Result<u8> {
          //! ({} stories, {} words); do not edit by hand.\n\n\
          use crate::importance::{{Features, NF}};\n\n\
          /// Weights of the word-importance model (see `importance::StoryWords`).\n\
-         pub const WORD_WEIGHTS: Features = [\n    {}\n];\n\n\
+         pub const WORD_WEIGHTS: Features = [\n{}\n];\n\n\
          /// Weights of the repeat model: the probability that a summary that\n\
          /// uses a word uses it again (see `importance::StoryWords::again`).\n\
-         pub const AGAIN_WEIGHTS: Features = [\n    {}\n];\n\n\
+         pub const AGAIN_WEIGHTS: Features = [\n{}\n];\n\n\
          /// Expected summary length in words: `LENGTH[0] + LENGTH[1] * input words`.\n\
          pub const LENGTH: [f32; 2] = [{:.4}, {:.4}];\n\n\
          const _: () = assert!(WORD_WEIGHTS.len() == NF);\n",
         m,
         examples.len(),
-        w.iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>().join(", "),
-        wa.iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>().join(", "),
+        wrapped(&w),
+        wrapped(&wa),
         intercept,
         slope
     );
