@@ -1,9 +1,11 @@
-//! Sentence selection: a greedy, budgeted choice of article sentences
-//! that maximises the expected overlap of the summary's words with an
-//! editor's (word importance from [`crate::importance`]), counting a word
-//! once, penalising loaded words, and stopping when the expected F1 stops
-//! growing (or at the caller's word budget). The main disagreement of the
-//! story, when there is one, is always represented from both sides.
+//! Sentence selection: a budgeted choice of article sentences, found by a
+//! small beam search, that maximises the expected overlap of the summary's
+//! words with an editor's (word importance from [`crate::importance`]),
+//! with ROUGE's clipped counts (the n-th use of a word earns the chance
+//! that the editor used it n times), penalising loaded words, and stopping
+//! when the expected F1 stops growing (or at the caller's word budget). The
+//! main disagreement of the story, when there is one, is always
+//! represented from both sides.
 
 use crate::importance::StoryWords;
 use crate::loaded;
