@@ -39,40 +39,39 @@ pub struct Tokens {
     pub ids: Vec<u32>,
 }
 
-/// Stemmed lower-case word and number tokens of a text.
+/// Stemmed lower-case word and number tokens of a text, with whether each
+/// is capitalised.
 pub fn stems(text: &str, stemmer: &Stemmer) -> Vec<(String, bool)> {
-    tokenize(text)
-        .iter()
-        .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number))
-        .map(|t| {
-            let s = t.text(text);
-            let capital = s.chars().next().is_some_and(char::is_uppercase);
-            (stemmer.stem(&s.to_lowercase()).into_owned(), capital)
-        })
+    stems_quoted(text, stemmer, &mut false)
+        .into_iter()
+        .map(|(stem, capital, _)| (stem, capital))
         .collect()
+}
+
+/// Follows quotation marks: `inside` after the character `c`.
+pub(crate) fn track_quote(c: char, inside: &mut bool) {
+    match c {
+        '“' => *inside = true,
+        '”' => *inside = false,
+        '"' => *inside = !*inside,
+        _ => {}
+    }
 }
 
 /// Like [`stems`], with whether each token is inside quotation marks;
 /// `inside` carries an open quotation from one sentence to the next.
 fn stems_quoted(text: &str, stemmer: &Stemmer, inside: &mut bool) -> Vec<(String, bool, bool)> {
     let mut out = Vec::new();
-    let mut chars = text.char_indices().peekable();
+    // Text before `at` has been read for quotation marks.
+    let mut at = 0;
     for t in tokenize(text) {
-        while let Some(&(i, c)) = chars.peek() {
-            if i >= t.span.start {
-                break;
-            }
-            match c {
-                '“' => *inside = true,
-                '”' => *inside = false,
-                '"' => *inside = !*inside,
-                _ => {}
-            }
-            chars.next();
-        }
         if !matches!(t.kind, TokenKind::Word | TokenKind::Number) {
             continue;
         }
+        text[at..t.span.start]
+            .chars()
+            .for_each(|c| track_quote(c, inside));
+        at = t.span.end;
         let s = t.text(text);
         let capital = s.chars().next().is_some_and(char::is_uppercase);
         out.push((
@@ -81,14 +80,7 @@ fn stems_quoted(text: &str, stemmer: &Stemmer, inside: &mut bool) -> Vec<(String
             *inside,
         ));
     }
-    for (_, c) in chars {
-        match c {
-            '“' => *inside = true,
-            '”' => *inside = false,
-            '"' => *inside = !*inside,
-            _ => {}
-        }
-    }
+    text[at..].chars().for_each(|c| track_quote(c, inside));
     out
 }
 
@@ -246,9 +238,7 @@ impl StoryWords {
         }
         sw
     }
-}
 
-impl StoryWords {
     /// The expected number of the summary's uses of word `t` a sentence's
     /// `count` uses of it match, when the summary already has `used` of
     /// them: `P(R ≥ used+1) + … + P(R ≥ used+count)`, with `R` the

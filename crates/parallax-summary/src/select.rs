@@ -172,12 +172,10 @@ pub fn outside_quotes(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut inside = false;
     for c in s.chars() {
-        match c {
-            '“' => inside = true,
-            '”' => inside = false,
-            '"' => inside = !inside,
-            _ if !inside => out.push(c),
-            _ => {}
+        let was = inside;
+        crate::importance::track_quote(c, &mut inside);
+        if !was && !inside {
+            out.push(c);
         }
     }
     out
@@ -273,7 +271,7 @@ pub fn select(
         let new_speakers = (c.speakers & !st.speakers).count_ones() as f32;
         let mut g = 0f32;
         for (&t, &n) in c.distinct.iter().zip(&c.counts) {
-            let used = st.used.get(t as usize).copied().unwrap_or(0);
+            let used = st.used[t as usize];
             let first = if used == 0 { words.p[t as usize] } else { 0.0 };
             g += first + params.repeat * (words.expected_matches(t, used, n) - first);
         }
@@ -282,7 +280,10 @@ pub fn select(
             + params.actor * new_speakers * (!c.dangling) as u8 as f32
     };
     let f1 = |ov: f32, len: usize| 2.0 * ov / (len as f32 + target);
-    let mut st = State::default();
+    let mut st = State {
+        used: vec![0; words.p.len()],
+        ..State::default()
+    };
     // Both sides of the main disagreement first: the best sentence of each.
     for side in 0..2 {
         if st.chosen.iter().any(|&k| cands[k].sides[side]) {
@@ -375,11 +376,7 @@ impl State {
         self.overlap += gain;
         self.words += c.words;
         for (&t, &n) in c.distinct.iter().zip(&c.counts) {
-            let t = t as usize;
-            if self.used.len() <= t {
-                self.used.resize(t + 1, 0);
-            }
-            self.used[t] += n;
+            self.used[t as usize] += n;
         }
         self.speakers |= c.speakers;
         self.chosen.push(k);
