@@ -9,9 +9,19 @@ use crate::lexicon::Lexicon;
 use rustc_hash::FxHashMap;
 
 /// Feature-set version recorded in model headers; bump when features change.
-pub const FEATURE_VERSION: u32 = 10;
+pub const FEATURE_VERSION: u32 = 11;
 
 const NO_CLUSTER: u16 = u16::MAX;
+
+/// Hash of the compiled data the features read: the gazetteers (with the
+/// person names) and the embedding clusters. Recorded in model headers, so
+/// a model trained on other lists is detected.
+pub fn data_hash() -> u64 {
+    mix(
+        crate::gazetteer::builtin().content_hash(),
+        crate::embclusters::builtin().content_hash(),
+    )
+}
 
 /// Per-token precomputed values.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +39,10 @@ struct Tok {
     /// 0 when the word is in the cluster table, `u16::MAX` otherwise.
     known: u16,
     gaz: u32,
+    /// Person-name list bits (given name, surname).
+    names: u8,
+    /// Embedding clusters (coarse, fine).
+    emb: [u16; 2],
 }
 
 /// Document-level facts about token strings: bit 0 = seen all-lowercase,
@@ -161,6 +175,8 @@ mod t {
     pub const S2: u64 = 120;
     pub const LEX: u64 = 150;
     pub const KNOWN: u64 = 170;
+    pub const NAMES: u64 = 180;
+    pub const EMB: u64 = 190;
 }
 
 /// Reusable feature extractor.
@@ -243,6 +259,8 @@ impl<'a> Extractor<'a> {
                 clusters,
                 known: cl[3],
                 gaz: 0,
+                names: self.gaz.person_name_bits(lh),
+                emb: crate::embclusters::builtin().get(lh),
             });
         }
         self.gaz.match_tokens(&self.lowers, &mut self.gaz_buf);
@@ -383,6 +401,55 @@ impl<'a> Extractor<'a> {
                     g &= g - 1;
                 }
             }
+            // person-name lists: the word's own bits with its case, and
+            // the neighbours' (a given name before a capitalised word)
+            let names_at = |j: isize| -> u64 {
+                if j < 0 || j as usize >= n {
+                    4
+                } else {
+                    let t = &self.toks[j as usize];
+                    t.names as u64 | (t.init_cap as u64) << 3
+                }
+            };
+            if tk.names != 0 {
+                feats.push(f(t::NAMES, tk.names as u64));
+                feats.push(f(
+                    t::NAMES + 1,
+                    mix(
+                        tk.names as u64,
+                        tk.init_cap as u64 | (caps_sent as u64) << 1,
+                    ),
+                ));
+            }
+            if tk.init_cap {
+                feats.push(f(t::NAMES + 2, names_at(ii - 1)));
+                feats.push(f(t::NAMES + 3, names_at(ii + 1)));
+                feats.push(f(
+                    t::NAMES + 4,
+                    mix(mix(names_at(ii - 1), tk.names as u64), names_at(ii + 1)),
+                ));
+            }
+            // clusters of the pretrained model's input embeddings
+            let emb_at = |j: isize, lvl: usize| -> u64 {
+                if j < 0 {
+                    BOS
+                } else if j as usize >= n {
+                    EOS
+                } else {
+                    self.toks[j as usize].emb[lvl] as u64
+                }
+            };
+            for lvl in 0..2 {
+                let c = tk.emb[lvl] as u64;
+                feats.push(f(t::EMB + lvl as u64, c));
+                feats.push(f(t::EMB + 2 + lvl as u64, mix(c, tk.shape)));
+                feats.push(f(t::EMB + 4 + lvl as u64, emb_at(ii - 1, lvl)));
+                feats.push(f(t::EMB + 6 + lvl as u64, emb_at(ii + 1, lvl)));
+            }
+            feats.push(f(t::EMB + 8, mix(emb_at(ii - 1, 0), tk.shape)));
+            feats.push(f(t::EMB + 9, mix(tk.shape, emb_at(ii + 1, 0))));
+            feats.push(f(t::EMB + 10, emb_at(ii - 2, 0)));
+            feats.push(f(t::EMB + 11, emb_at(ii + 2, 0)));
             let flags = (tk.init_cap as u64)
                 | (tk.all_caps as u64) << 1
                 | (caps_sent as u64) << 2

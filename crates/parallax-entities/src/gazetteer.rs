@@ -20,6 +20,15 @@ const FILES: &[&str] = &[
     include_str!("../data/metonyms.tsv"),
 ];
 
+/// Given names and surnames (`scripts/build_person_names.py`): recogniser
+/// features only, never entries (a surname is not a canonical name).
+const PERSON_NAMES: &str = include_str!("../data/person_names.tsv");
+
+/// [`Gazetteer::person_name_bits`]: the word is a listed given name.
+pub const GIVEN_NAME: u8 = 1;
+/// [`Gazetteer::person_name_bits`]: the word is a listed surname.
+pub const SURNAME: u8 = 2;
+
 /// The category of a gazetteer entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GazKind {
@@ -113,6 +122,8 @@ pub struct Gazetteer {
     phrases: FxHashMap<u64, u32>,
     max_tokens: usize,
     hash: u64,
+    /// Lowercase-word hash -> [`GIVEN_NAME`] | [`SURNAME`].
+    person_names: FxHashMap<u64, u8>,
 }
 
 /// Splits a name into tokens the way CoNLL text is tokenised (commas,
@@ -155,6 +166,7 @@ impl Gazetteer {
             phrases: FxHashMap::default(),
             max_tokens: 1,
             hash: 0,
+            person_names: FxHashMap::default(),
         };
         for t in texts {
             g.hash = mix(g.hash, xxhash_rust::xxh3::xxh3_64(t.as_bytes()));
@@ -189,6 +201,38 @@ impl Gazetteer {
             }
         }
         g
+    }
+
+    /// Adds person-name lists (`name<TAB>given_name|surname<TAB>name`
+    /// lines, `#` comments; other types are ignored). Single words only.
+    pub fn with_person_names(mut self, text: &str) -> Gazetteer {
+        self.hash = mix(self.hash, xxhash_rust::xxh3::xxh3_64(text.as_bytes()));
+        for line in text.lines() {
+            if line.starts_with('#') {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let (Some(name), Some(kind)) = (cols.next(), cols.next()) else {
+                continue;
+            };
+            let bit = match kind {
+                "given_name" => GIVEN_NAME,
+                "surname" => SURNAME,
+                _ => continue,
+            };
+            if name.is_empty() || name.contains(char::is_whitespace) {
+                continue;
+            }
+            *self.person_names.entry(hash_lower(name)).or_default() |= bit;
+        }
+        self
+    }
+
+    /// [`GIVEN_NAME`] and [`SURNAME`] bits of a word, by the hash of its
+    /// lowercase form (0 when it is in neither list).
+    #[inline]
+    pub fn person_name_bits(&self, lower_hash: u64) -> u8 {
+        self.person_names.get(&lower_hash).copied().unwrap_or(0)
     }
 
     /// A hash of the list contents (recorded in models trained with them).
@@ -280,7 +324,7 @@ impl Gazetteer {
 /// The compiled-in lists, parsed once.
 pub fn builtin() -> &'static Gazetteer {
     static G: OnceLock<Gazetteer> = OnceLock::new();
-    G.get_or_init(|| Gazetteer::from_tsv(FILES))
+    G.get_or_init(|| Gazetteer::from_tsv(FILES).with_person_names(PERSON_NAMES))
 }
 
 /// Shortcut: is `name` a country in the built-in lists?
@@ -344,5 +388,27 @@ mod tests {
         assert!(out[1] & (1 << (city * 4)) != 0);
         assert!(out[2] & (1 << (city * 4 + 1)) != 0);
         assert!(out[3] & (1 << (city * 4 + 2)) != 0);
+    }
+
+    #[test]
+    fn person_names_are_features_not_entries() {
+        let g = Gazetteer::from_tsv(&[]).with_person_names(
+            "# c\nJohn\tgiven_name\tJohn\nSmith\tsurname\tSmith\nJordan\tgiven_name\tJordan\nJordan\tsurname\tJordan\nVan Dyke\tsurname\tVan Dyke\nX\tcity\tX\n",
+        );
+        assert_eq!(g.person_name_bits(hash_lower("john")), GIVEN_NAME);
+        assert_eq!(g.person_name_bits(hash_lower("SMITH")), SURNAME);
+        assert_eq!(
+            g.person_name_bits(hash_lower("Jordan")),
+            GIVEN_NAME | SURNAME
+        );
+        assert_eq!(g.person_name_bits(hash_lower("van dyke")), 0);
+        assert_eq!(g.person_name_bits(hash_lower("x")), 0);
+        assert!(g.lookup("John").next().is_none());
+        // the built-in lists
+        let b = builtin();
+        assert_ne!(b.person_name_bits(hash_lower("Mary")) & GIVEN_NAME, 0);
+        assert_ne!(b.person_name_bits(hash_lower("Johnson")) & SURNAME, 0);
+        assert_eq!(b.person_name_bits(hash_lower("the")), 0);
+        assert!(b.lookup("Johnson").next().is_none());
     }
 }

@@ -42,7 +42,7 @@ impl Default for TrainOptions {
             max_features: 250_000,
             min_weight: 0.05,
             two_stage: true,
-            bags: 1,
+            bags: 4,
         }
     }
 }
@@ -84,7 +84,7 @@ pub fn train_with_unlabelled(
         ModelInfo {
             train_hash,
             unlabelled_hash: unl_hash,
-            gazetteer_hash: gazetteer::builtin().content_hash(),
+            gazetteer_hash: crate::features::data_hash(),
             feature_version: FEATURE_VERSION,
             epochs: opts.epochs as u32,
             seed: opts.seed,

@@ -61,6 +61,10 @@ pub struct TrainArgs {
     /// Do not build word clusters from unlabelled text.
     #[arg(long)]
     pub no_unlabelled: bool,
+    /// Perceptrons averaged per stage, each with its own shuffling seed
+    /// (default: the library's)
+    #[arg(long)]
+    pub bags: Option<usize>,
 }
 
 /// Tags sentences document by document (documents split at `-DOCSTART-`,
@@ -202,6 +206,9 @@ fn train(args: TrainArgs) -> Result<u8> {
     }
     if let Some(s) = args.seed {
         opts.seed = s;
+    }
+    if let Some(b) = args.bags {
+        opts.bags = b;
     }
     // Unlabelled text for word clusters: no labels of any test set are read.
     let mut unl = String::new();
