@@ -124,6 +124,22 @@ impl DocInfo {
     }
 }
 
+/// Stands for the positions before a sentence in neighbour features.
+const BOS: u64 = 0xB05;
+/// Stands for the positions after a sentence.
+const EOS: u64 = 0xE05;
+
+/// A value of token `j` of a sentence (`get`), or BOS/EOS when `j` is
+/// before or after it.
+#[inline]
+fn tok_at(toks: &[Tok], j: isize, get: impl Fn(&Tok) -> u64) -> u64 {
+    if j < 0 {
+        BOS
+    } else {
+        toks.get(j as usize).map_or(EOS, get)
+    }
+}
+
 fn shape_hashes(w: &str) -> (u64, u64) {
     let mut short = 0x51u64;
     let mut long = 0x77u64;
@@ -222,6 +238,7 @@ impl<'a> Extractor<'a> {
         let n = sent.len();
         self.toks.clear();
         self.lowers.clear();
+        let emb_table = crate::embclusters::builtin();
         for w in sent {
             self.lower_buf.clear();
             for c in w.chars() {
@@ -260,7 +277,7 @@ impl<'a> Extractor<'a> {
                 known: cl[3],
                 gaz: 0,
                 names: self.gaz.person_name_bits(lh),
-                emb: crate::embclusters::builtin().get(lh),
+                emb: emb_table.get(lh),
             });
         }
         self.gaz.match_tokens(&self.lowers, &mut self.gaz_buf);
@@ -269,35 +286,11 @@ impl<'a> Extractor<'a> {
             t.gaz = *g;
         }
         let caps_sent = is_caps_sentence(sent);
-        const BOS: u64 = 0xB05;
-        const EOS: u64 = 0xE05;
-        let lower_at = |j: isize| -> u64 {
-            if j < 0 {
-                BOS
-            } else if j as usize >= n {
-                EOS
-            } else {
-                self.toks[j as usize].lower
-            }
-        };
-        let shape_at = |j: isize| -> u64 {
-            if j < 0 {
-                BOS
-            } else if j as usize >= n {
-                EOS
-            } else {
-                self.toks[j as usize].shape
-            }
-        };
-        let cl_at = |j: isize, lvl: usize| -> u64 {
-            if j < 0 {
-                BOS
-            } else if j as usize >= n {
-                EOS
-            } else {
-                self.toks[j as usize].clusters[lvl] as u64
-            }
-        };
+        let toks = &self.toks;
+        let lower_at = |j: isize| tok_at(toks, j, |t| t.lower);
+        let shape_at = |j: isize| tok_at(toks, j, |t| t.shape);
+        let cl_at = |j: isize, lvl: usize| tok_at(toks, j, |t| t.clusters[lvl] as u64);
+        let emb_at = |j: isize, lvl: usize| tok_at(toks, j, |t| t.emb[lvl] as u64);
         offsets.push(feats.len() as u32);
         for i in 0..n {
             let tk = &self.toks[i];
@@ -430,15 +423,6 @@ impl<'a> Extractor<'a> {
                 ));
             }
             // clusters of the pretrained model's input embeddings
-            let emb_at = |j: isize, lvl: usize| -> u64 {
-                if j < 0 {
-                    BOS
-                } else if j as usize >= n {
-                    EOS
-                } else {
-                    self.toks[j as usize].emb[lvl] as u64
-                }
-            };
             for lvl in 0..2 {
                 let c = tk.emb[lvl] as u64;
                 feats.push(f(t::EMB + lvl as u64, c));
