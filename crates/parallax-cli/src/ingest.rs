@@ -4,9 +4,9 @@ use crate::{open_engine, EXIT_PARTIAL};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use parallax_core::ArticleId;
+use parallax_core::{Article, ArticleId};
 use parallax_engine::parallax_text::Stemmer;
-use parallax_engine::{BatchReport, ClusterConfig, Engine, Prepared, Staged};
+use parallax_engine::{BatchReport, ClusterConfig, Engine, Prepared, Staged, StoredLookup};
 use parallax_ingest::{Format, Input, InputError, ReadOptions, Reader};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -380,6 +380,14 @@ fn written(
     Ok(())
 }
 
+/// Analyses a batch, leaving out the articles `stored` holds already.
+fn prepare(batch: Vec<Article>, stemmer: &Stemmer, stored: Option<&StoredLookup>) -> Prepared {
+    match stored {
+        Some(s) => Prepared::without_stored(batch, stemmer, s),
+        None => Prepared::new(batch, stemmer),
+    }
+}
+
 /// Reads `inputs` and ingests them in batches. Errors of single inputs are
 /// collected (and printed when `report` is set); store errors abort.
 pub fn ingest_inputs(
@@ -416,6 +424,9 @@ pub fn ingest_inputs(
     let batch_size = batch_size.max(1);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(2);
     let reader_pb = pb.clone();
+    // Articles stored already (a re-run, or a run resumed after a crash)
+    // are left out before analysis, on the reader thread.
+    let stored = engine.stored_lookup()?;
     let skipped_records = std::thread::scope(|scope| -> Result<u64> {
         let producer = scope.spawn(move || {
             // Made here: a reader of standard input is not `Send`.
@@ -439,7 +450,7 @@ pub fn ingest_inputs(
                         if batch.len() < batch_size {
                             continue;
                         }
-                        let p = Prepared::new(std::mem::take(&mut batch), &stemmer);
+                        let p = prepare(std::mem::take(&mut batch), &stemmer, stored.as_ref());
                         tx.send(Item::Batch(p, std::mem::take(&mut read_seconds)))
                     }
                     Some(Err(e)) => tx.send(Item::Error(e)),
@@ -450,7 +461,7 @@ pub fn ingest_inputs(
                 }
             }
             if !batch.is_empty() {
-                let p = Prepared::new(batch, &stemmer);
+                let p = prepare(batch, &stemmer, stored.as_ref());
                 let _ = tx.send(Item::Batch(p, read_seconds));
             }
             reader.skipped_records()

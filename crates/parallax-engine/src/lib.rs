@@ -121,6 +121,9 @@ impl Ready {
 /// across cores) and ingested by [`Engine::ingest_prepared`].
 pub struct Prepared {
     items: Vec<Ready>,
+    /// Articles left out before analysis because they were stored
+    /// already ([`Prepared::without_stored`]): counted as unchanged.
+    stored: usize,
     seconds: f64,
 }
 
@@ -134,18 +137,53 @@ impl Prepared {
             .collect();
         Prepared {
             items,
+            stored: 0,
             seconds: clock.elapsed().as_secs_f64(),
         }
     }
 
-    /// Articles in the batch.
+    /// Analyses across cores the articles of `articles` that `stored` does
+    /// not hold yet; the others are only counted (as unchanged when the
+    /// batch is staged). Re-reading a corpus already ingested then costs a
+    /// lookup per article instead of its analysis. An article whose lookup
+    /// fails is analysed, and [`Engine::stage`] decides.
+    pub fn without_stored(
+        articles: Vec<Article>,
+        stemmer: &Stemmer,
+        stored: &StoredLookup,
+    ) -> Prepared {
+        let before = articles.len();
+        let fresh: Vec<Article> = articles
+            .into_iter()
+            .filter(|a| !stored.contains(&a.id).unwrap_or(false))
+            .collect();
+        let mut p = Prepared::new(fresh, stemmer);
+        p.stored = before - p.items.len();
+        p
+    }
+
+    /// Articles in the batch, analysed or left out as stored.
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.items.len() + self.stored
     }
 
     /// Whether the batch is empty.
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.len() == 0
+    }
+}
+
+/// A handle of the store, movable to another thread, that tells whether an
+/// article is stored already ([`Engine::stored_lookup`],
+/// [`Prepared::without_stored`]).
+pub struct StoredLookup {
+    store: Box<dyn ArticleStore>,
+}
+
+impl StoredLookup {
+    /// True when an article with this id is stored (committed).
+    pub fn contains(&self, id: &ArticleId) -> Result<bool> {
+        Ok(self.store.contains(id)?)
     }
 }
 
@@ -746,6 +784,7 @@ impl Engine {
     ) -> Result<Staged> {
         let mut report = BatchReport::default();
         report.timings.analyse = batch.seconds;
+        report.unchanged += batch.stored;
         let mut seen: FxHashSet<ArticleId> = FxHashSet::default();
         let mut fresh = Vec::with_capacity(batch.items.len());
         for r in batch.items {
@@ -766,6 +805,12 @@ impl Engine {
     /// handle (then write with [`Engine::write_staged`]).
     pub fn writer(&self) -> Result<Option<BatchWriter>> {
         Ok(self.store.writer()?.map(|store| BatchWriter { store }))
+    }
+
+    /// A second handle of the store for [`Prepared::without_stored`] on a
+    /// reader thread; `None` when the backend has no second handle.
+    pub fn stored_lookup(&self) -> Result<Option<StoredLookup>> {
+        Ok(self.store.writer()?.map(|store| StoredLookup { store }))
     }
 
     /// Writes a staged batch with the engine's own store handle. If the
@@ -1122,6 +1167,32 @@ mod tests {
         // An in-memory store has no second handle.
         let mem = Engine::in_memory(ClusterConfig::default()).unwrap();
         assert!(mem.writer().unwrap().is_none());
+    }
+
+    /// A re-read corpus: the articles stored already are left out before
+    /// analysis and counted as unchanged; a new one is still analysed.
+    #[test]
+    fn stored_articles_are_not_analysed_again() {
+        let stemmer = Stemmer::default();
+        let dir = tempfile::tempdir().unwrap();
+        let mut e = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
+        let mut docs = corpus();
+        let last = docs.pop().unwrap();
+        assert_eq!(e.ingest_batch(docs).unwrap().added.len(), 2);
+        let lookup = e
+            .stored_lookup()
+            .unwrap()
+            .expect("a file store has a second handle");
+        let p = Prepared::without_stored(corpus(), &stemmer, &lookup);
+        assert_eq!(p.len(), 3);
+        assert_eq!(p.items.len(), 1);
+        assert_eq!(p.items[0].article.id, last.id);
+        let r = e.ingest_prepared(p).unwrap();
+        assert_eq!((r.added.len(), r.unchanged), (1, 2));
+        assert!(lookup.contains(&last.id).unwrap());
+        assert_eq!(e.article_count().unwrap(), 3);
+        let mem = Engine::in_memory(ClusterConfig::default()).unwrap();
+        assert!(mem.stored_lookup().unwrap().is_none());
     }
 
     /// When a staged batch is never written, `recover` forgets it: the
