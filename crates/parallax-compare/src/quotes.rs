@@ -115,6 +115,9 @@ pub fn quotes_by_speaker(
             .clone()
             .unwrap_or_else(|| "(outlet unknown)".into());
         for a in &analysis.attributions {
+            if a.kind == parallax_quotes::AttributionKind::Stance {
+                continue;
+            }
             let text = article.text.get(a.content.range()).unwrap_or("").trim();
             let w = words(text);
             if w.len() < 3 {

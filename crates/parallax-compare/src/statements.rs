@@ -306,7 +306,9 @@ pub fn statements(
                     let (who, anon) = speaker_label(&x.speaker);
                     let voice = match x.kind {
                         AttributionKind::Direct => Voice::Quoted,
-                        AttributionKind::Reported | AttributionKind::Mixed => Voice::Reported,
+                        AttributionKind::Reported
+                        | AttributionKind::Mixed
+                        | AttributionKind::Stance => Voice::Reported,
                         AttributionKind::According => Voice::Cited,
                     };
                     (voice, who, anon)

@@ -1,21 +1,39 @@
 //! `parallax-eval attribution`: quotes and attributions on the PolNeAR
-//! layout (`text/NAME.txt`, `attributions/NAME_ANNOTATOR.ann`).
+//! layout (`text/NAME.txt`, `attributions/NAME_ANNOTATOR.ann`), and
+//! `parallax-eval attribution train`, which reproduces the committed cue
+//! model.
 
 use anyhow::{Context, Result};
-use clap::Args;
-use parallax_quotes::polnear::{from_analysis, parse_ann, write_ann, Evaluator, Prf};
+use clap::{Args, Subcommand};
+use parallax_core::Span;
+use parallax_quotes::cuemodel::{self, CueModel};
+use parallax_quotes::polnear::{
+    from_analysis, parse_ann, write_ann, Annotated, Evaluator, Prf, Scores,
+};
 use parallax_quotes::{extract, Options};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct AttributionArgs {
+    #[command(subcommand)]
+    pub command: Option<AttributionCommand>,
     /// A PolNeAR split: `text/*.txt` and, when scored, `attributions/*.ann`.
-    pub dir: PathBuf,
+    pub dir: Option<PathBuf>,
     /// Write predictions as brat `.ann` files (one per text) into this dir.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// A cue model file instead of the built-in one.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Cue-verb list and patterns only, without the learned cue model.
+    #[arg(long, conflicts_with = "model")]
+    pub no_model: bool,
+    /// Override the cue model's acceptance threshold.
+    #[arg(long)]
+    pub threshold: Option<f32>,
     /// Output JSON.
     #[arg(long)]
     pub json: bool,
@@ -27,8 +45,47 @@ pub struct AttributionArgs {
     pub min_source_f1: Option<f64>,
 }
 
-pub fn run(args: AttributionArgs) -> Result<u8> {
-    let text_dir = args.dir.join("text");
+#[derive(Subcommand)]
+pub enum AttributionCommand {
+    /// Train the cue model on a PolNeAR split and write it (default: the
+    /// committed model path). With `--tune`, first fit on four fifths of
+    /// the split and score the fifth left out at several thresholds.
+    Train(TrainArgs),
+}
+
+#[derive(Args)]
+pub struct TrainArgs {
+    /// The training split.
+    #[arg(long, default_value = "../shared/data/polnear/train")]
+    pub train: PathBuf,
+    /// Where to write the model.
+    #[arg(long, default_value = "crates/parallax-quotes/model/cues.bin")]
+    pub out: PathBuf,
+    /// The acceptance threshold written into the model.
+    #[arg(long, default_value_t = 0.0)]
+    pub threshold: f32,
+    /// Training epochs.
+    #[arg(long, default_value_t = 10)]
+    pub epochs: usize,
+    /// Shuffling seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Score thresholds on a fifth of the split held out from fitting
+    /// (every fifth article) before training on all of it.
+    #[arg(long)]
+    pub tune: bool,
+}
+
+/// One article of a split: its name, text and first annotator's gold.
+struct Item {
+    name: String,
+    text: String,
+    gold: Option<Vec<Annotated>>,
+}
+
+/// Reads a split; unreadable texts are reported and counted.
+fn load_split(dir: &Path) -> Result<(Vec<Item>, usize)> {
+    let text_dir = dir.join("text");
     let mut names: Vec<String> = std::fs::read_dir(&text_dir)
         .with_context(|| format!("cannot read {}", text_dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -38,7 +95,7 @@ pub fn run(args: AttributionArgs) -> Result<u8> {
     names.sort();
     // Gold: the first annotator's file in sorted order, when there are two.
     let mut gold_files: BTreeMap<String, PathBuf> = BTreeMap::new();
-    if let Ok(entries) = std::fs::read_dir(args.dir.join("attributions")) {
+    if let Ok(entries) = std::fs::read_dir(dir.join("attributions")) {
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "ann"))
@@ -57,14 +114,9 @@ pub fn run(args: AttributionArgs) -> Result<u8> {
             gold_files.entry(name).or_insert(p);
         }
     }
-    if let Some(o) = &args.out {
-        std::fs::create_dir_all(o).with_context(|| format!("cannot create {}", o.display()))?;
-    }
-    let opts = Options::default();
-    let mut ev = Evaluator::new();
-    let (mut sentences, mut scored, mut failed) = (0usize, 0usize, 0usize);
-    let mut elapsed = Duration::ZERO;
-    for name in &names {
+    let mut items = Vec::with_capacity(names.len());
+    let mut failed = 0;
+    for name in names {
         let path = text_dir.join(format!("{name}.txt"));
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -74,29 +126,166 @@ pub fn run(args: AttributionArgs) -> Result<u8> {
                 continue;
             }
         };
+        let gold = gold_files.get(&name).and_then(|gold_path| {
+            std::fs::read_to_string(gold_path)
+                .map_err(anyhow::Error::from)
+                .and_then(|a| Ok(parse_ann(&a, &text)?))
+                .map_err(|e| eprintln!("parallax-eval: gold skipped {}: {e}", gold_path.display()))
+                .ok()
+        });
+        items.push(Item { name, text, gold });
+    }
+    Ok((items, failed))
+}
+
+/// Scores the extractor with `cues` on the items that have gold.
+fn score(items: &[&Item], cues: &CueModel) -> Scores {
+    let opts = Options {
+        cues,
+        ..Options::default()
+    };
+    let mut ev = Evaluator::new();
+    for it in items {
+        if let Some(gold) = &it.gold {
+            ev.add(&it.text, gold, &from_analysis(&extract(&it.text, &opts)));
+        }
+    }
+    ev.scores()
+}
+
+/// Gold cue spans of an article.
+fn gold_cues(gold: &[Annotated]) -> Vec<Span> {
+    gold.iter()
+        .filter_map(|a| a.cue.as_ref())
+        .flatten()
+        .copied()
+        .collect()
+}
+
+fn train(args: TrainArgs) -> Result<u8> {
+    let (items, _) = load_split(&args.train)?;
+    let with_gold: Vec<&Item> = items.iter().filter(|i| i.gold.is_some()).collect();
+    let opts = cuemodel::TrainOptions {
+        epochs: args.epochs,
+        seed: args.seed,
+        threshold: args.threshold,
+    };
+    let data = |keep: &dyn Fn(usize) -> bool| -> Vec<(&str, Vec<Span>)> {
+        with_gold
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| keep(*k))
+            .map(|(_, it)| {
+                (
+                    it.text.as_str(),
+                    gold_cues(it.gold.as_deref().unwrap_or(&[])),
+                )
+            })
+            .collect()
+    };
+    if args.tune {
+        let fit = cuemodel::train(&data(&|k| k % 5 != 0), &opts);
+        let held: Vec<&Item> = with_gold.iter().copied().step_by(5).collect();
+        println!(
+            "tuning: fitted on {} articles, scoring {} held out (token overlap F1)",
+            with_gold.len() - held.len(),
+            held.len()
+        );
+        let base = score(&held, &CueModel::empty());
+        let row = |label: &str, s: &Scores| {
+            println!(
+                "  {label:<12} source {:.3} (P {:.3} R {:.3})  cue {:.3}  content {:.3} (P {:.3} R {:.3})  attribution {:.3}",
+                s.overlap.source.f1,
+                s.overlap.source.precision,
+                s.overlap.source.recall,
+                s.overlap.cue.f1,
+                s.overlap.content.f1,
+                s.overlap.content.precision,
+                s.overlap.content.recall,
+                s.attribution.f1
+            )
+        };
+        row("no model", &base);
+        for t in [-2.0f32, -1.0, 0.0, 1.0, 2.0, 4.0, 8.0] {
+            let s = score(&held, &fit.clone().with_threshold(t));
+            row(&format!("threshold {t}"), &s);
+        }
+    }
+    let t0 = Instant::now();
+    let all = data(&|_| true);
+    let model = cuemodel::train(&all, &opts);
+    let bytes = model.to_bytes();
+    std::fs::write(&args.out, &bytes)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    println!(
+        "trained on {} articles in {:.1} s; threshold {}; {} bytes -> {}",
+        all.len(),
+        t0.elapsed().as_secs_f64(),
+        args.threshold,
+        bytes.len(),
+        args.out.display()
+    );
+    Ok(0)
+}
+
+pub fn run(args: AttributionArgs) -> Result<u8> {
+    if let Some(AttributionCommand::Train(t)) = args.command {
+        return train(t);
+    }
+    let dir = args
+        .dir
+        .context("give a PolNeAR split directory, or `train`")?;
+    let (items, failed) = load_split(&dir)?;
+    let owned;
+    let cues: &CueModel = match (&args.model, args.no_model) {
+        (Some(p), _) => {
+            let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+            owned = CueModel::from_bytes(&bytes)
+                .with_context(|| format!("{} is not a cue model", p.display()))?;
+            &owned
+        }
+        (None, true) => {
+            owned = CueModel::empty();
+            &owned
+        }
+        (None, false) => CueModel::builtin(),
+    };
+    let tuned;
+    let cues = match args.threshold {
+        Some(t) => {
+            tuned = cues.clone().with_threshold(t);
+            &tuned
+        }
+        None => cues,
+    };
+    if let Some(o) = &args.out {
+        std::fs::create_dir_all(o).with_context(|| format!("cannot create {}", o.display()))?;
+    }
+    let opts = Options {
+        cues,
+        ..Options::default()
+    };
+    let mut ev = Evaluator::new();
+    let (mut sentences, mut scored) = (0usize, 0usize);
+    let mut elapsed = Duration::ZERO;
+    for it in &items {
         let t0 = Instant::now();
-        let analysis = extract(&text, &opts);
+        let analysis = extract(&it.text, &opts);
         elapsed += t0.elapsed();
-        sentences += text
+        sentences += it
+            .text
             .lines()
             .map(|l| parallax_quotes::sentences(l).len())
             .sum::<usize>();
-        if let Some(gold_path) = gold_files.get(name) {
-            match std::fs::read_to_string(gold_path)
-                .map_err(anyhow::Error::from)
-                .and_then(|a| Ok(parse_ann(&a, &text)?))
-            {
-                Ok(gold) => {
-                    ev.add(&text, &gold, &from_analysis(&analysis));
-                    scored += 1;
-                }
-                Err(e) => {
-                    eprintln!("parallax-eval: gold skipped {}: {e}", gold_path.display());
-                }
-            }
+        if let Some(gold) = &it.gold {
+            ev.add(&it.text, gold, &from_analysis(&analysis));
+            scored += 1;
         }
         if let Some(o) = &args.out {
-            std::fs::write(o.join(format!("{name}.ann")), write_ann(&text, &analysis))?;
+            std::fs::write(
+                o.join(format!("{}.ann", it.name)),
+                write_ann(&it.text, &analysis),
+            )?;
         }
     }
     let speed = sentences as f64 / elapsed.as_secs_f64().max(1e-9);
@@ -105,8 +294,8 @@ pub fn run(args: AttributionArgs) -> Result<u8> {
         let prf =
             |p: Prf| serde_json::json!({"precision": p.precision, "recall": p.recall, "f1": p.f1});
         let mut v = serde_json::json!({
-            "dir": args.dir.display().to_string(),
-            "articles": names.len(),
+            "dir": dir.display().to_string(),
+            "articles": items.len(),
             "scored_articles": scored,
             "read_errors": failed,
             "sentences": sentences,
@@ -123,8 +312,8 @@ pub fn run(args: AttributionArgs) -> Result<u8> {
     } else {
         println!(
             "attribution {}: {} articles, {} scored",
-            args.dir.display(),
-            names.len(),
+            dir.display(),
+            items.len(),
             scored
         );
         if scored > 0 {

@@ -1,5 +1,6 @@
 //! The extractor: quote detection, cue patterns, content and source spans.
 
+use crate::cuemodel::{can_head, is_candidate, CueModel};
 use crate::lexicon::{
     is_abbrev_title, is_aux, is_determiner, is_np_stop, is_participle, is_pronoun, is_title_word,
     verb_class, VerbClass, DOCUMENTS,
@@ -40,8 +41,10 @@ pub(crate) struct Doc<'t> {
     pub lower: Vec<String>,
     pub para: Vec<u32>,
     pub sents: Vec<(usize, usize)>,
-    quote_of: Vec<Option<u32>>,
+    pub quote_of: Vec<Option<u32>>,
     quotes: Vec<QuoteRec>,
+    /// The learned cue detector, when the extractor uses one.
+    cues: Option<&'t CueModel>,
 }
 
 fn is_open_mark(c: char) -> bool {
@@ -161,7 +164,7 @@ fn push_trimmed(out: &mut Vec<Span>, text: &str, s: usize, e: usize) {
 }
 
 impl<'t> Doc<'t> {
-    fn new(text: &'t str) -> Self {
+    pub(crate) fn new(text: &'t str) -> Self {
         let toks = tokenize(text);
         let lower: Vec<String> = toks
             .iter()
@@ -258,6 +261,7 @@ impl<'t> Doc<'t> {
             sents,
             quote_of,
             quotes,
+            cues: None,
         }
     }
 
@@ -437,7 +441,13 @@ impl<'t> Doc<'t> {
             return None;
         }
         let w = self.w(i);
-        let class = verb_class(w)?;
+        let class = match verb_class(w) {
+            Some(c) => c,
+            None if can_head(self, i) && self.cues.is_some_and(|m| m.accepts(self, i, lo, hi)) => {
+                VerbClass::Speech
+            }
+            None => return None,
+        };
         let prev = if i > lo { Some(self.w(i - 1)) } else { None };
         let next = if i + 1 < hi {
             Some(self.w(i + 1))
@@ -557,6 +567,7 @@ impl<'t> Doc<'t> {
 /// Pure and deterministic; spans are byte ranges of `text`.
 pub fn extract(text: &str, opts: &Options) -> Analysis {
     let mut doc = Doc::new(text);
+    doc.cues = (!opts.cues.is_empty()).then_some(opts.cues);
     let mut raws: Vec<Raw> = Vec::new();
     let mut used = vec![false; doc.toks.len()];
     direct_after(&mut doc, &mut raws, &mut used);
@@ -586,11 +597,73 @@ pub fn extract(text: &str, opts: &Options) -> Analysis {
     }
 }
 
+/// An adverb in "-ly" between a subject and its verb ("has sometimes
+/// acknowledged", "quickly accused"), not a noun in "-ly".
+fn is_manner_adverb(w: &str) -> bool {
+    w.len() > 4
+        && w.ends_with("ly")
+        && !matches!(
+            w,
+            "family"
+                | "assembly"
+                | "rally"
+                | "supply"
+                | "italy"
+                | "anomaly"
+                | "monopoly"
+                | "homily"
+                | "bully"
+                | "reply"
+                | "ally"
+                | "july"
+        )
+}
+
+/// The subject that opens the clause of token `c`: a name or pronoun at
+/// the sentence start, after a leading connective ("But", "Still,").
+fn sentence_subject(doc: &Doc, lo: usize, c: usize) -> Option<(usize, usize)> {
+    let mut k = lo;
+    while k < c
+        && (matches!(doc.w(k), "but" | "and" | "so" | "still" | "yet" | "then") || doc.t(k) == ",")
+    {
+        k += 1;
+    }
+    if k >= c || doc.quote_of[k].is_some() || doc.is_punct(k) {
+        return None;
+    }
+    let w = doc.w(k);
+    if is_pronoun(w) {
+        let personal = matches!(w, "he" | "she" | "they" | "we" | "i");
+        return personal.then_some((k, k));
+    }
+    // A name: capitalised words, inner "of" and abbreviation dots ("The
+    // Velmar Courier", "Mr. Trump", "Bank of Tarno").
+    if !doc.is_cap(k) {
+        return None;
+    }
+    let mut b = k;
+    while b + 1 < c {
+        let n = b + 1;
+        let joins = (doc.is_cap(n) && !doc.is_punct(n))
+            || (doc.t(n) == "." && is_abbrev_title(doc.t(b)))
+            || (doc.w(n) == "of" && n + 1 < c && doc.is_cap(n + 1));
+        if !joins {
+            break;
+        }
+        b = n;
+    }
+    let verb_next = b + 1 < c && !doc.is_punct(b + 1) && !doc.is_cap(b + 1);
+    verb_next.then_some((k, b))
+}
+
 /// Skips auxiliaries and adverbs left of a verb; returns the cue's first
 /// token.
 fn cue_start(doc: &Doc, v: usize, lo: usize) -> usize {
     let mut c = v;
-    while c > lo && is_aux(doc.w(c - 1)) && doc.quote_of[c - 1].is_none() {
+    while c > lo
+        && (is_aux(doc.w(c - 1)) || is_manner_adverb(doc.w(c - 1)))
+        && doc.quote_of[c - 1].is_none()
+    {
         // "that he also said": keep pronoun subjects outside.
         c -= 1;
     }
@@ -814,6 +887,8 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
         v: usize,
         class: Option<VerbClass>,
         according: bool,
+        /// Found by the learned cue model, not the verb list.
+        learned: bool,
     }
     let mut cands = Vec::new();
     let mut i = lo;
@@ -828,18 +903,41 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
                 v: i + 1,
                 class: None,
                 according: true,
+                learned: false,
             });
             i += 2;
             continue;
         }
-        if let Some(class) = doc.cue_class(i, lo, hi) {
+        let learned = verb_class(doc.w(i)).is_none();
+        // A learned cue after a cue of the list is most often inside its
+        // content ("He said that Lavrov did not commit to …"): left out,
+        // so that it cannot become the speaker a pronoun resolves to.
+        let nested = learned && cands.iter().any(|c: &Cand| !c.according);
+        if let Some(class) = (!nested).then(|| doc.cue_class(i, lo, hi)).flatten() {
             let c = cue_start(doc, i, lo);
+            // A learned cue takes the learned words after it: "disagrees
+            // with", "continued to call for".
+            let mut v = i;
+            if learned {
+                if let Some(m) = doc.cues {
+                    while v + 1 < hi
+                        && !used[v + 1]
+                        && is_candidate(doc, v + 1)
+                        && verb_class(doc.w(v + 1)).is_none()
+                        && m.accepts(doc, v + 1, lo, hi)
+                    {
+                        v += 1;
+                    }
+                }
+            }
             cands.push(Cand {
                 c,
-                v: i,
+                v,
                 class: Some(class),
                 according: false,
+                learned,
             });
+            i = v;
         }
         i += 1;
     }
@@ -1021,6 +1119,32 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
                     }
                 }
             }
+            // A name and a longer appositive: "Luis Osuna, the president
+            // of the lawyers association, said", "Sen. Ted Cruz (R-Texas),
+            // also a GOP presidential hopeful, called". The source is the
+            // whole subject, appositive included.
+            // "Brianne Stone, 29, of Huntsville, Ala., says": the commas
+            // are tried from the nearest, back to the subject's.
+            if source.is_none() && c >= lo + 4 {
+                let mut j = c - 2;
+                while source.is_none() && j > lo + 1 && c - j < 25 {
+                    while j > lo + 1 && c - j < 25 && doc.t(j) != "," && doc.quote_of[j].is_none() {
+                        j -= 1;
+                    }
+                    if doc.t(j) != "," || doc.quote_of[j].is_some() {
+                        break;
+                    }
+                    if let Some((n0, _)) = doc.np_left(j - 1, lo) {
+                        let clause_start = n0 == lo
+                            || doc.is_punct(n0 - 1)
+                            || matches!(doc.w(n0 - 1), "but" | "and" | "while" | "as");
+                        if (doc.is_cap(n0) || is_title_word(doc.w(n0))) && clause_start {
+                            source = Some((n0, c - 1));
+                        }
+                    }
+                    j -= 1;
+                }
+            }
             if source.is_none() && class != VerbClass::Tell {
                 source = doc.np_right(v + 1, hi);
                 inverted_src = source.is_some();
@@ -1034,6 +1158,15 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
             if !ok {
                 continue;
             }
+        }
+        // "ProPublica obtained a video and said", "she told a crowd, then
+        // referred to": a second predicate of the sentence's subject.
+        if source.is_none()
+            && c > lo
+            && (matches!(doc.w(c - 1), "and" | "then")
+                || (is_participle(&w) && prev_source.is_none()))
+        {
+            source = sentence_subject(doc, lo, c);
         }
         let mut src_span = source.map(|(a, b)| doc.span(a, b));
         if src_span.is_none() && is_participle(&w) {
@@ -1166,6 +1299,8 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
             AttributionKind::Direct
         } else if has_quote {
             AttributionKind::Mixed
+        } else if cd.learned {
+            AttributionKind::Stance
         } else {
             AttributionKind::Reported
         };

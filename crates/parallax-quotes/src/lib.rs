@@ -23,12 +23,14 @@
 
 #![warn(missing_docs)]
 
+pub mod cuemodel;
 mod extract;
 pub mod graph;
 mod lexicon;
 pub mod polnear;
 mod speaker;
 
+pub use cuemodel::CueModel;
 pub use extract::{extract, sentences};
 pub use parallax_core::EntityKind as Kind;
 use parallax_core::{ArticleId, Citation, Quote, Span};
@@ -46,6 +48,9 @@ pub struct Options<'a> {
     pub carry_over_quotes: bool,
     /// A quote with fewer words than this, and no cue, is a scare quote.
     pub min_quote_words: usize,
+    /// The learned cue detector for cues outside the cue-verb list
+    /// ([`cuemodel`]); [`CueModel::empty`] turns it off.
+    pub cues: &'a CueModel,
 }
 
 impl Default for Options<'_> {
@@ -54,6 +59,7 @@ impl Default for Options<'_> {
             mentions: &[],
             carry_over_quotes: true,
             min_quote_words: 4,
+            cues: CueModel::builtin(),
         }
     }
 }
@@ -70,6 +76,12 @@ pub enum AttributionKind {
     Mixed,
     /// "according to X".
     According,
+    /// A position, belief, intention or act attributed through a cue
+    /// outside the speech-verb list, found by the learned cue model
+    /// ("Clinton disagrees with her former boss", "Trump has complimented
+    /// the moderator"): attributed, but not words anyone said, so never
+    /// listed as a quote.
+    Stance,
 }
 
 /// Who an attribution's words belong to.
@@ -220,10 +232,12 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// The attributions as [`parallax_core::Quote`]s of `article`.
+    /// The attributions as [`parallax_core::Quote`]s of `article` (stances
+    /// are not quotes).
     pub fn to_quotes(&self, article: &ArticleId) -> Vec<Quote> {
         self.attributions
             .iter()
+            .filter(|a| a.kind != AttributionKind::Stance)
             .map(|a| Quote {
                 article: article.clone(),
                 content: a.content,

@@ -376,3 +376,59 @@ fn polnear_parse_discontinuous_and_errors() {
     assert!(s.overlap.source.precision > 0.0 && s.overlap.source.precision < 0.5);
     assert!((s.overlap.source.recall - 1.0).abs() < 1e-9);
 }
+
+/// A cue outside the verb list, found by the learned cue model: a stance,
+/// attributed to its source but never a quote; without the model it is not
+/// found at all.
+#[test]
+fn learned_cues_are_stances_not_quotes() {
+    let t = "Senator Ruth Kale ripped into the harbour budget on Monday.";
+    let a = run(t);
+    let q = find(&a, t, "harbour budget");
+    assert_eq!(q.kind, AttributionKind::Stance);
+    assert_eq!(sl(t, q.source), "Senator Ruth Kale");
+    assert!(sl(t, q.cue).starts_with("ripped"));
+    let article = parallax_core::ArticleId::from_url("https://example.org/stance");
+    assert!(a.to_quotes(&article).is_empty());
+    let off = Options {
+        cues: &parallax_quotes::CueModel::empty(),
+        ..Options::default()
+    };
+    assert!(extract(t, &off).attributions.is_empty());
+}
+
+/// The subject with a long appositive is the source, not the clause after
+/// the cue.
+#[test]
+fn appositive_subjects_are_sources() {
+    let t = "Mira Tolvan, the chair of the Velmar port workers union, said the strike would end on Friday.";
+    let a = run(t);
+    let q = find(&a, t, "strike");
+    assert_eq!(
+        sl(t, q.source),
+        "Mira Tolvan, the chair of the Velmar port workers union,"
+    );
+    let t = "Oren Blase, 41, of Tarno, Velmar, says his shop flooded twice.";
+    let a = run(t);
+    assert_eq!(
+        sl(t, find(&a, t, "shop").source),
+        "Oren Blase, 41, of Tarno, Velmar,"
+    );
+}
+
+/// A second predicate of the sentence's subject, and an adverb between the
+/// subject and the cue.
+#[test]
+fn coordinated_predicates_and_adverbs_keep_the_subject() {
+    let t =
+        "The Velmar Courier obtained the minutes and said the council had ignored the warnings.";
+    let a = run(t);
+    assert_eq!(sl(t, find(&a, t, "ignored").source), "The Velmar Courier");
+    let t = "The mayor has repeatedly acknowledged that the bridge was unsafe.";
+    let a = run(t);
+    let q = find(&a, t, "unsafe");
+    assert_eq!(sl(t, q.source), "The mayor");
+    let t = "Dr. Ines Varo quietly warned that the clinic would close.";
+    let a = run(t);
+    assert_eq!(sl(t, find(&a, t, "clinic").source), "Dr. Ines Varo");
+}

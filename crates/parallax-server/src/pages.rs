@@ -512,6 +512,9 @@ async fn article(State(state): State<AppState>, Path(id): Path<String>) -> PageR
                 let q = parallax_quotes::extract(&a.article.text, &Default::default());
                 let mut marks: Vec<Mark> = Vec::new();
                 for at in &q.attributions {
+                    if at.kind == parallax_quotes::AttributionKind::Stance {
+                        continue;
+                    }
                     let who = speaker_name(&at.speaker);
                     for part in &at.content_parts {
                         marks.push(Mark::Quote(part.range(), who.clone()));
