@@ -294,12 +294,14 @@ pub fn statements(
             if text.split_whitespace().count() < 3 {
                 continue;
             }
-            // The attribution covering most of the clause.
+            // The attribution covering most of the clause. A stance
+            // ("Clinton disagrees with …") is the outlet's own claim about
+            // its source, not words the source said.
             let overlap = |c: Span| c.end.min(span.end).saturating_sub(c.start.max(span.start));
             let att = said
                 .attributions
                 .iter()
-                .filter(|x| overlap(x.content) > 0)
+                .filter(|x| x.kind != AttributionKind::Stance && overlap(x.content) > 0)
                 .max_by_key(|x| overlap(x.content));
             let (voice, mut attributed_to, anonymous) = match att {
                 Some(x) => {
