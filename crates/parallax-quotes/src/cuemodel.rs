@@ -67,44 +67,23 @@ impl CueModel {
         self.weights.is_empty()
     }
 
-    /// The acceptance threshold.
-    pub fn threshold(&self) -> f32 {
-        self.threshold
-    }
-
     /// The same model with another acceptance threshold.
     pub fn with_threshold(mut self, threshold: f32) -> CueModel {
         self.threshold = threshold;
         self
     }
 
-    /// The raw score of a feature set.
-    fn score(&self, feats: &[u32]) -> f32 {
+    /// True when token `i` of the sentence `lo..hi` scores above the
+    /// threshold (as a cue's first word, see [`can_head`], or as a word
+    /// after it).
+    pub(crate) fn accepts(&self, doc: &Doc, i: usize, lo: usize, hi: usize) -> bool {
         if self.weights.is_empty() {
-            return f32::NEG_INFINITY;
+            return false;
         }
         let mask = self.weights.len() - 1;
-        self.bias
-            + feats
-                .iter()
-                .map(|&f| self.weights[f as usize & mask])
-                .sum::<f32>()
-    }
-
-    /// The score of token `i` of the sentence `lo..hi` as a cue.
-    pub(crate) fn score_token(&self, doc: &Doc, i: usize, lo: usize, hi: usize) -> f32 {
-        if self.weights.is_empty() {
-            return f32::NEG_INFINITY;
-        }
-        let mut feats = Vec::with_capacity(40);
-        features(doc, i, lo, hi, &mut feats);
-        self.score(&feats)
-    }
-
-    /// True when token `i` scores above the threshold (as a cue's first
-    /// word, see [`can_head`], or as a word after it).
-    pub(crate) fn accepts(&self, doc: &Doc, i: usize, lo: usize, hi: usize) -> bool {
-        !self.weights.is_empty() && self.score_token(doc, i, lo, hi) > self.threshold
+        let mut score = self.bias;
+        features(doc, i, lo, hi, |f| score += self.weights[f as usize & mask]);
+        score > self.threshold
     }
 
     /// The model as bytes: magic, threshold, bias, then the weights as
@@ -361,9 +340,10 @@ fn suffix(w: &str, n: usize) -> &str {
     &w[k..]
 }
 
-/// The hashed features of token `i` in the sentence `lo..hi`.
-pub(crate) fn features(doc: &Doc, i: usize, lo: usize, hi: usize, out: &mut Vec<u32>) {
-    out.clear();
+/// The hashed features of token `i` in the sentence `lo..hi`, each given
+/// to `emit` (no allocation: this runs for every word the extractor
+/// considers).
+pub(crate) fn features(doc: &Doc, i: usize, lo: usize, hi: usize, mut emit: impl FnMut(u32)) {
     let w = doc.w(i);
     let at = |j: isize| -> Option<usize> {
         let k = i as isize + j;
@@ -371,27 +351,27 @@ pub(crate) fn features(doc: &Doc, i: usize, lo: usize, hi: usize, out: &mut Vec<
     };
     let word = |j: isize| at(j).map_or("<s>", |k| doc.w(k));
     let shp = |j: isize| at(j).map_or("<s>", |k| shape(doc, k));
-    out.push(hash(0, &[]));
-    out.push(hash(1, &[w]));
-    out.push(hash(2, &[suffix(w, 2)]));
-    out.push(hash(3, &[suffix(w, 3)]));
-    out.push(hash(4, &[shape(doc, i)]));
-    out.push(hash(5, &[word(-1)]));
-    out.push(hash(6, &[word(1)]));
-    out.push(hash(7, &[word(-2)]));
-    out.push(hash(8, &[word(2)]));
-    out.push(hash(9, &[word(-1), w]));
-    out.push(hash(10, &[w, word(1)]));
-    out.push(hash(11, &[shp(-1)]));
-    out.push(hash(12, &[shp(1)]));
-    out.push(hash(13, &[shp(-2), shp(-1)]));
-    out.push(hash(14, &[shp(1), shp(2)]));
-    out.push(hash(15, &[shp(-1), shp(1)]));
-    out.push(hash(16, &[suffix(w, 3), shp(1)]));
-    out.push(hash(17, &[suffix(w, 3), shp(-1)]));
-    out.push(hash(18, &[w, shp(1)]));
-    out.push(hash(19, &[w, shp(-1)]));
-    out.push(hash(20, &[suffix(w, 2), word(1)]));
+    emit(hash(0, &[]));
+    emit(hash(1, &[w]));
+    emit(hash(2, &[suffix(w, 2)]));
+    emit(hash(3, &[suffix(w, 3)]));
+    emit(hash(4, &[shape(doc, i)]));
+    emit(hash(5, &[word(-1)]));
+    emit(hash(6, &[word(1)]));
+    emit(hash(7, &[word(-2)]));
+    emit(hash(8, &[word(2)]));
+    emit(hash(9, &[word(-1), w]));
+    emit(hash(10, &[w, word(1)]));
+    emit(hash(11, &[shp(-1)]));
+    emit(hash(12, &[shp(1)]));
+    emit(hash(13, &[shp(-2), shp(-1)]));
+    emit(hash(14, &[shp(1), shp(2)]));
+    emit(hash(15, &[shp(-1), shp(1)]));
+    emit(hash(16, &[suffix(w, 3), shp(1)]));
+    emit(hash(17, &[suffix(w, 3), shp(-1)]));
+    emit(hash(18, &[w, shp(1)]));
+    emit(hash(19, &[w, shp(-1)]));
+    emit(hash(20, &[suffix(w, 2), word(1)]));
     // Position in the sentence.
     let from_start = match i - lo {
         0 => "0",
@@ -408,12 +388,12 @@ pub(crate) fn features(doc: &Doc, i: usize, lo: usize, hi: usize, out: &mut Vec<
         8..=15 => "8",
         _ => "16",
     };
-    out.push(hash(21, &[from_start]));
-    out.push(hash(22, &[to_end]));
-    out.push(hash(23, &[w, to_end]));
+    emit(hash(21, &[from_start]));
+    emit(hash(22, &[to_end]));
+    emit(hash(23, &[w, to_end]));
     // The sentence around: quotes, a listed cue verb, "that" after.
-    let has_quote = (lo..hi).any(|k| doc.quote_of[k].is_some());
-    let listed = (lo..hi).any(|k| k != i && verb_class(doc.w(k)).is_some());
+    let has_quote = doc.quoted_in(lo, hi) > 0;
+    let listed = doc.listed_in(lo, hi) > usize::from(verb_class(w).is_some());
     let that_after = (i + 1..hi.min(i + 6)).any(|k| doc.w(k) == "that");
     let to_after = (i + 1..hi.min(i + 3)).any(|k| doc.w(k) == "to");
     let flags = [
@@ -422,10 +402,10 @@ pub(crate) fn features(doc: &Doc, i: usize, lo: usize, hi: usize, out: &mut Vec<
         if that_after { "t" } else { "-" },
         if to_after { "o" } else { "-" },
     ];
-    out.push(hash(24, &flags));
-    out.push(hash(25, &[w, flags[0]]));
-    out.push(hash(26, &[w, flags[2]]));
-    out.push(hash(27, &[suffix(w, 3), flags[1]]));
+    emit(hash(24, &flags));
+    emit(hash(25, &[w, flags[0]]));
+    emit(hash(26, &[w, flags[2]]));
+    emit(hash(27, &[suffix(w, 3), flags[1]]));
     // The nearest word to the left that is no auxiliary or adverb.
     let mut k = i;
     while k > lo
@@ -448,8 +428,8 @@ pub(crate) fn features(doc: &Doc, i: usize, lo: usize, hi: usize, out: &mut Vec<
     {
         k -= 1;
     }
-    out.push(hash(28, &[if k > lo { shape(doc, k - 1) } else { "<s>" }]));
-    out.push(hash(
+    emit(hash(28, &[if k > lo { shape(doc, k - 1) } else { "<s>" }]));
+    emit(hash(
         29,
         &[w, if k > lo { shape(doc, k - 1) } else { "<s>" }],
     ));
@@ -466,8 +446,8 @@ fn examples(text: &str, cues: &[Span], out: &mut Vec<(Vec<u32>, bool)>) {
             }
             let s = doc.toks[i].span;
             let gold = cues.iter().any(|c| c.start <= s.start && s.end <= c.end);
-            let mut f = Vec::with_capacity(40);
-            features(&doc, i, lo, hi, &mut f);
+            let mut f = Vec::with_capacity(32);
+            features(&doc, i, lo, hi, |h| f.push(h));
             out.push((f, gold));
         }
     }

@@ -42,6 +42,10 @@ pub(crate) struct Doc<'t> {
     pub para: Vec<u32>,
     pub sents: Vec<(usize, usize)>,
     pub quote_of: Vec<Option<u32>>,
+    /// Quoted tokens before each token (one more entry than tokens).
+    quoted_before: Vec<u32>,
+    /// Tokens of the cue-verb list before each token (one more entry).
+    listed_before: Vec<u32>,
     quotes: Vec<QuoteRec>,
     /// The learned cue detector, when the extractor uses one.
     cues: Option<&'t CueModel>,
@@ -253,6 +257,18 @@ impl<'t> Doc<'t> {
                 used: false,
             });
         }
+        let prefix = |f: &dyn Fn(usize) -> bool| -> Vec<u32> {
+            let mut v = Vec::with_capacity(toks.len() + 1);
+            let mut n = 0u32;
+            v.push(0);
+            for k in 0..toks.len() {
+                n += u32::from(f(k));
+                v.push(n);
+            }
+            v
+        };
+        let quoted_before = prefix(&|k| quote_of[k].is_some());
+        let listed_before = prefix(&|k| verb_class(&lower[k]).is_some());
         Doc {
             text,
             toks,
@@ -260,9 +276,21 @@ impl<'t> Doc<'t> {
             para,
             sents,
             quote_of,
+            quoted_before,
+            listed_before,
             quotes,
             cues: None,
         }
+    }
+
+    /// Quoted tokens in `lo..hi`.
+    pub(crate) fn quoted_in(&self, lo: usize, hi: usize) -> usize {
+        (self.quoted_before[hi] - self.quoted_before[lo]) as usize
+    }
+
+    /// Tokens of the cue-verb list in `lo..hi`.
+    pub(crate) fn listed_in(&self, lo: usize, hi: usize) -> usize {
+        (self.listed_before[hi] - self.listed_before[lo]) as usize
     }
 
     pub(crate) fn t(&self, i: usize) -> &str {
@@ -437,7 +465,7 @@ impl<'t> Doc<'t> {
 
     /// True when token `i` is a cue verb used as one.
     fn cue_class(&self, i: usize, lo: usize, hi: usize) -> Option<VerbClass> {
-        if self.is_punct(i) || self.quote_of[i].is_some() || self.is_cap(i) {
+        if !is_candidate(self, i) {
             return None;
         }
         let w = self.w(i);
