@@ -617,7 +617,10 @@ pub fn extract(text: &str, opts: &Options) -> Analysis {
         })
         .map(|q| q.span)
         .collect();
-    let (attributions, citations) = resolve(&doc, raws, opts);
+    let (mut attributions, citations) = resolve(&doc, raws, opts);
+    for a in &mut attributions {
+        crate::extent::widen(&doc, a);
+    }
     Analysis {
         attributions,
         scare_quotes: scare,
@@ -725,7 +728,9 @@ fn direct_after(doc: &mut Doc, raws: &mut Vec<Raw>, used: &mut [bool]) {
         let mut hi = k;
         while hi < n && hi - k < 12 && doc.para[hi] == doc.para[q.last] {
             let t = doc.t(hi);
-            if matches!(t, "." | "?" | "!" | ";") && doc.quote_of[hi].is_none() {
+            // "said Gov. Phil Bryant": a title's dot ends nothing.
+            let title_dot = t == "." && hi > k && is_abbrev_title(doc.t(hi - 1));
+            if matches!(t, "." | "?" | "!" | ";") && doc.quote_of[hi].is_none() && !title_dot {
                 break;
             }
             if doc.quote_of[hi].is_some() {

@@ -24,6 +24,7 @@
 #![warn(missing_docs)]
 
 pub mod cuemodel;
+mod extent;
 mod extract;
 pub mod graph;
 mod lexicon;

@@ -166,6 +166,16 @@ fn name_of(doc: &Doc, a: usize, b: usize) -> Option<String> {
             {
                 e += 1;
             }
+            // "Gov. Lena Sarro of Velmar": a full name before "of" is the
+            // person, the rest their origin ("Bank of Tarno" goes on).
+            let words = (s..=e)
+                .filter(|&k| !doc.is_punct(k) && !is_abbrev_title(doc.t(k)))
+                .filter(|&k| !is_title_word(doc.w(k)))
+                .count();
+            if words >= 2 && e + 2 < b && doc.w(e + 1) == "of" && doc.is_cap(e + 2) {
+                best = Some((s, e));
+                break;
+            }
             best = Some((s, e));
             i = e + 1;
         } else {

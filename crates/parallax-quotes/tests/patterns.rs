@@ -40,7 +40,8 @@ fn straight_quotes_and_inverted_cue() {
     let t = "\"We have enough water for a week,\" said Anna Berg, a relief worker.";
     let a = run(t);
     let q = find(&a, t, "water");
-    assert_eq!(sl(t, q.source), "Anna Berg");
+    // The source as written keeps its appositive; the speaker is the name.
+    assert_eq!(sl(t, q.source), "Anna Berg, a relief worker");
     assert_eq!(
         q.speaker,
         Speaker::Named {
@@ -431,4 +432,97 @@ fn coordinated_predicates_and_adverbs_keep_the_subject() {
     let t = "Dr. Ines Varo quietly warned that the clinic would close.";
     let a = run(t);
     assert_eq!(sl(t, find(&a, t, "clinic").source), "Dr. Ines Varo");
+}
+
+/// The source span is the phrase as written (appositive, partitive,
+/// possessor, title, coordinated names); the speaker stays the name.
+#[test]
+fn sources_are_whole_phrases() {
+    let cases = [
+        (
+            "“The pier is safe,” said Gov. Lena Sarro of Velmar, a former harbour pilot.",
+            "pier",
+            "Gov. Lena Sarro of Velmar, a former harbour pilot",
+        ),
+        (
+            "“We lost the boats,” said Tomas Ekel, 58, of Tarno, Velmar.",
+            "boats",
+            "Tomas Ekel, 58, of Tarno, Velmar",
+        ),
+        (
+            "“It was close,” said Ida Moss, 23, a nurse from nearby Orvik.",
+            "close",
+            "Ida Moss, 23, a nurse from nearby Orvik",
+        ),
+        (
+            "Some of the fishermen said the nets were torn.",
+            "nets",
+            "Some of the fishermen",
+        ),
+        (
+            "Thirty percent of all residents say the ferry is too slow.",
+            "ferry",
+            "Thirty percent of all residents",
+        ),
+        (
+            "The Velmar Courier’ Ada Lind reported that the dock had flooded.",
+            "dock",
+            "The Velmar Courier’ Ada Lind",
+        ),
+        (
+            "Harbour authority chief executive Piet Varo said the cranes were idle.",
+            "cranes",
+            "Harbour authority chief executive Piet Varo",
+        ),
+        (
+            "A tearful Nora Fens said the house was gone.",
+            "house",
+            "A tearful Nora Fens",
+        ),
+        (
+            "Mayor Ilse Brand and Judge Otto Kale said the levee held.",
+            "levee",
+            "Mayor Ilse Brand and Judge Otto Kale",
+        ),
+    ];
+    for (t, content, source) in cases {
+        let a = run(t);
+        assert_eq!(sl(t, find(&a, t, content).source), source, "in {t:?}");
+    }
+    // The speaker is resolved from the name, not the whole phrase.
+    let t = "“The pier is safe,” said Gov. Lena Sarro of Velmar, a former harbour pilot.";
+    let a = run(t);
+    assert_eq!(
+        find(&a, t, "pier").speaker,
+        Speaker::Named {
+            name: "Lena Sarro".into()
+        }
+    );
+}
+
+/// What is not part of a source: a noun before a name, a preposition, a
+/// clause after the appositive.
+#[test]
+fn sources_do_not_swallow_their_surroundings() {
+    let cases = [
+        (
+            "It was the moment Nora Fens learned that the house was gone.",
+            "house",
+            "Nora Fens",
+        ),
+        (
+            "The dock was described by the harbour master as being “unsafe.”",
+            "unsafe",
+            "the harbour master",
+        ),
+        (
+            "“We stay,” said Ida Moss, a nurse, adding that the clinic was full.",
+            "stay",
+            "Ida Moss, a nurse",
+        ),
+    ];
+    for (t, content, source) in cases {
+        let a = run(t);
+        assert_eq!(sl(t, find(&a, t, content).source), source, "in {t:?}");
+    }
 }
