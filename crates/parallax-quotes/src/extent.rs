@@ -136,12 +136,15 @@ pub(crate) fn widen(doc: &Doc, a: &mut Attribution) {
     // Sanders’ supporters").
     for _ in 0..3 {
         match left_extension(doc, start, lo) {
-            Some(new_start) if !(new_start..start).any(|i| in_content(i)) => start = new_start,
+            Some(new_start) if !(new_start..start).any(&in_content) => start = new_start,
             _ => break,
         }
     }
     if (start, end) != (s, e - 1) {
-        a.source = Some(Span::new(doc.toks[start].span.start, doc.toks[end].span.end));
+        a.source = Some(Span::new(
+            doc.toks[start].span.start,
+            doc.toks[end].span.end,
+        ));
     }
 }
 
@@ -334,8 +337,7 @@ fn left_extension(doc: &Doc, start: usize, lo: usize) -> Option<usize> {
             }
             let s = phrase_start(doc, prev - 1, lo);
             let opens = s == lo || matches!(doc.t(s - 1), "," | "that" | ";" | ":");
-            (opens && (s..prev).all(|i| doc.is_cap(i) || doc.t(i) == "."))
-                .then_some(s)
+            (opens && (s..prev).all(|i| doc.is_cap(i) || doc.t(i) == ".")).then_some(s)
         }
         _ if is_possessive_mark(doc, prev) => {
             if prev < lo + 1 || !doc.is_cap(prev - 1) {
@@ -392,7 +394,10 @@ fn modifier_start(doc: &Doc, start: usize, lo: usize) -> Option<usize> {
             && !is_aux(w)
             && !w.ends_with("ly")
             && !is_preposition(w)
-            && !matches!(w, "then" | "also" | "now" | "still" | "even" | "later" | "again");
+            && !matches!(
+                w,
+                "then" | "also" | "now" | "still" | "even" | "later" | "again"
+            );
         let hyphen = t == "-" && j > lo && doc.toks[j].span.start == doc.toks[j - 1].span.end;
         let number = doc.toks[j].kind == TokenKind::Number;
         if doc.is_cap(j) && !doc.is_punct(j) && title {
@@ -504,30 +509,30 @@ fn phrase_start(doc: &Doc, end: usize, lo: usize) -> usize {
             || is_possessive_mark(doc, k)
             || (matches!(t, "and" | "&") && k > lo && doc.is_cap(k - 1) && doc.is_cap(k + 1));
         let weak_join = w.chars().all(char::is_lowercase)
-                && !doc.is_punct(k)
-                && !is_pronoun(w)
-                && verb_class(w).is_none()
-                && !matches!(
-                    w,
-                    "of" | "and"
-                        | "or"
-                        | "that"
-                        | "to"
-                        | "in"
-                        | "on"
-                        | "at"
-                        | "by"
-                        | "for"
-                        | "with"
-                        | "from"
-                        | "as"
-                        | "is"
-                        | "are"
-                        | "was"
-                        | "were"
-                        | "but"
-                        | "said"
-                );
+            && !doc.is_punct(k)
+            && !is_pronoun(w)
+            && verb_class(w).is_none()
+            && !matches!(
+                w,
+                "of" | "and"
+                    | "or"
+                    | "that"
+                    | "to"
+                    | "in"
+                    | "on"
+                    | "at"
+                    | "by"
+                    | "for"
+                    | "with"
+                    | "from"
+                    | "as"
+                    | "is"
+                    | "are"
+                    | "was"
+                    | "were"
+                    | "but"
+                    | "said"
+            );
         if strong_join {
             s = k;
             strong = k;

@@ -77,7 +77,35 @@ fn find_quotes(text: &str, paras: &[Span]) -> Vec<Span> {
                 continuing = false;
                 continue;
             }
+            if continuing && i == 0 && s.starts_with("''") {
+                iter.next();
+                prev = '"';
+                continuing = false;
+                continue;
+            }
             match c {
+                // Two apostrophes as a double quote mark (''…''), as in
+                // older newspaper archives.
+                '\'' if next == '\'' => {
+                    iter.next();
+                    let after = s[i + 2..].chars().next().unwrap_or(' ');
+                    match open {
+                        Some((st, true)) => {
+                            if !prev.is_whitespace() || after.is_whitespace() {
+                                out.push(Span::new(st, at + 2));
+                                open = None;
+                            }
+                        }
+                        Some((_, false)) => {}
+                        None => {
+                            if !after.is_whitespace() {
+                                open = Some((at, true));
+                            }
+                        }
+                    }
+                    prev = '"';
+                    continue;
+                }
                 '“' | '«' if open.is_none() => {
                     open = Some((at, true));
                 }
@@ -132,8 +160,8 @@ fn find_quotes(text: &str, paras: &[Span]) -> Vec<Span> {
             Some((_, true)) => {
                 let cont = paras
                     .get(pi + 1)
-                    .and_then(|n| text[n.range()].chars().next())
-                    .is_some_and(is_open_mark);
+                    .map(|n| &text[n.range()])
+                    .is_some_and(|n| n.starts_with(is_open_mark) || n.starts_with("''"));
                 if !cont {
                     open = None;
                 }
@@ -463,6 +491,24 @@ impl<'t> Doc<'t> {
         seen_word.then_some((start, end))
     }
 
+    /// "wrote on his blog", "posted in an email that": a writing verb and
+    /// the place of publication, right after a quotation or before "that"
+    /// or a colon.
+    fn is_publication_cue(&self, i: usize, lo: usize, hi: usize) -> bool {
+        if !matches!(self.w(i), "wrote" | "posted") || i + 1 >= hi {
+            return false;
+        }
+        if !matches!(self.w(i + 1), "in" | "on") {
+            return false;
+        }
+        let after_quote = lo > 0
+            && (self.quote_of[lo - 1].is_some()
+                || (lo > 1 && self.t(lo - 1) == "," && self.quote_of[lo - 2].is_some()));
+        let clause_follows =
+            (i + 2..hi.min(i + 12)).any(|j| self.w(j) == "that" || self.t(j) == ":");
+        after_quote || clause_follows
+    }
+
     /// True when token `i` is a cue verb used as one.
     fn cue_class(&self, i: usize, lo: usize, hi: usize) -> Option<VerbClass> {
         if !is_candidate(self, i) {
@@ -545,6 +591,7 @@ impl<'t> Doc<'t> {
                 | "charged"
                 | "indicated"
         ) && matches!(next, Some("to" | "with" | "on" | "in" | "up" | "off"))
+            && !self.is_publication_cue(i, lo, hi)
         {
             return None;
         }
@@ -684,7 +731,60 @@ fn sentence_subject(doc: &Doc, lo: usize, c: usize) -> Option<(usize, usize)> {
         b = n;
     }
     let verb_next = b + 1 < c && !doc.is_punct(b + 1) && !doc.is_cap(b + 1);
-    verb_next.then_some((k, b))
+    // "Weber, who advises Kasich, is no fan of Trump but lauded": a
+    // relative clause or appositive after the subject.
+    let relative = b + 2 < c && doc.t(b + 1) == "," && matches!(doc.w(b + 2), "who" | "a" | "an");
+    (verb_next || relative).then_some((k, b))
+}
+
+/// A subject opening at `k` with an appositive set off by commas before
+/// the cue at `c`: "Jared Bernstein, a former adviser in the Obama White
+/// House, wrote".
+fn subject_with_appositive(doc: &Doc, k: usize, c: usize) -> Option<(usize, usize)> {
+    if c < k + 4 || doc.t(c - 1) != "," || !doc.is_cap(k) {
+        return None;
+    }
+    let comma = (k + 1..c - 1).find(|&j| doc.t(j) == ",")?;
+    let (a, _) = doc.np_left(comma - 1, k)?;
+    (a == k && (k..c).all(|j| doc.quote_of[j].is_none())).then_some((k, c - 1))
+}
+
+/// True when the comma at `k` (after a cue at `c`, in the sentence from
+/// `lo`) is followed by an opening quotation and no quotation stands
+/// before the cue: the quotation is the cue's content.
+fn quote_opens_after_comma(doc: &Doc, k: usize, lo: usize, c: usize) -> bool {
+    let Some(q) = doc.quote_of.get(k + 1).copied().flatten() else {
+        return false;
+    };
+    doc.quotes[q as usize].first == k + 1
+        && !doc.quotes[q as usize].used
+        && doc.quoted_in(lo, c) == 0
+}
+
+/// A place or time adverb that may stand between a subject and its cue
+/// ("officials here said", "the ministry today said").
+fn is_place_or_time_adverb(w: &str) -> bool {
+    matches!(
+        w,
+        "here"
+            | "there"
+            | "today"
+            | "yesterday"
+            | "tonight"
+            | "now"
+            | "again"
+            | "too"
+            | "alone"
+            | "later"
+            | "earlier"
+            | "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+    )
 }
 
 /// Skips auxiliaries and adverbs left of a verb; returns the cue's first
@@ -726,7 +826,7 @@ fn direct_after(doc: &mut Doc, raws: &mut Vec<Raw>, used: &mut [bool]) {
         }
         // Find a cue verb within a few tokens, same paragraph.
         let mut hi = k;
-        while hi < n && hi - k < 12 && doc.para[hi] == doc.para[q.last] {
+        while hi < n && hi - k < 30 && doc.para[hi] == doc.para[q.last] {
             let t = doc.t(hi);
             // "said Gov. Phil Bryant": a title's dot ends nothing.
             let title_dot = t == "." && hi > k && is_abbrev_title(doc.t(hi - 1));
@@ -760,9 +860,14 @@ fn direct_after(doc: &mut Doc, raws: &mut Vec<Raw>, used: &mut [bool]) {
         } else {
             match doc.np_left(c - 1, k) {
                 Some((a, b)) if a == k => Some((a, b)),
-                _ => None,
+                _ => subject_with_appositive(doc, k, c),
             }
         };
+        // Far cues only with a subject right after the quote: "“…,” Jared
+        // Bernstein, a former adviser in the White House, wrote".
+        if v - k >= 12 && source.is_none_or(|(a, _)| a != k) {
+            continue;
+        }
         if c != k && source.is_none() {
             continue;
         }
@@ -803,6 +908,10 @@ fn told_object(doc: &Doc, v: usize, hi: usize) -> Option<Span> {
         return None;
     }
     let mut i = v + 1;
+    // "told the Velmar Courier"
+    if i + 1 < hi && doc.w(i) == "the" && doc.is_cap(i + 1) {
+        i += 1;
+    }
     let start = i;
     while i < hi && i < doc.toks.len() && (doc.is_cap(i) || (i > start && matches!(doc.w(i), "of")))
     {
@@ -1119,6 +1228,18 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
             // Participle: the subject of the main clause.
         } else if c > lo && !left_punct {
             source = doc.np_left(c - 1, lo);
+            // "Her campaign workers here said": a place or time adverb
+            // between the subject and the cue.
+            // "Priebus later Thursday told": up to two such words.
+            let mut j = c;
+            while source.is_none()
+                && j > lo + 1
+                && c - j < 2
+                && is_place_or_time_adverb(doc.w(j - 1))
+            {
+                j -= 1;
+                source = doc.np_left(j - 1, lo);
+            }
         } else if c > lo && doc.t(c - 1) == "," {
             // "Lavrov, meanwhile, told": a parenthetical adverb.
             if c >= lo + 4
@@ -1196,7 +1317,7 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
         // referred to": a second predicate of the sentence's subject.
         if source.is_none()
             && c > lo
-            && (matches!(doc.w(c - 1), "and" | "then")
+            && (matches!(doc.w(c - 1), "and" | "then" | "but")
                 || (is_participle(&w) && prev_source.is_none()))
         {
             source = sentence_subject(doc, lo, c);
@@ -1219,7 +1340,8 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
             while j < hi && j - k < 7 && doc.w(j) != "that" && !doc.is_punct(j) {
                 j += 1;
             }
-            if j < hi && doc.w(j) == "that" {
+            if j < hi && (doc.w(j) == "that" || doc.t(j) == ":") {
+                // "told reporters that …", "told Fox News: “…”"
                 told = told_object(doc, v, j);
                 k = j;
             } else if k < hi && !doc.is_punct(k) {
@@ -1253,8 +1375,10 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
             k += 3;
         }
         while k < hi && matches!(doc.t(k), ":" | ",") && !inverted_src {
-            // "said:" — but "said," means the content is to the left.
-            if doc.t(k) == "," {
+            // "said:" — but "said," means the content is to the left,
+            // unless a quotation opens right after it with nothing quoted
+            // before the cue ("Erdogan said, “Let …”").
+            if doc.t(k) == "," && !quote_opens_after_comma(doc, k, lo, c) {
                 break;
             }
             k += 1;
