@@ -649,6 +649,7 @@ pub fn extract(text: &str, opts: &Options) -> Analysis {
     for si in 0..doc.sents.len() {
         reported(&mut doc, si, &mut raws, &mut used);
         colon_lead(&doc, si, &mut raws, &mut used);
+        poll_in(&doc, si, &mut raws, &mut used);
     }
     leftover_quotes(&mut doc, &mut raws, opts);
     raws.sort_by_key(|r| (r.parts[0].start, r.cue.map(|c| c.start)));
@@ -735,6 +736,21 @@ fn sentence_subject(doc: &Doc, lo: usize, c: usize) -> Option<(usize, usize)> {
     // relative clause or appositive after the subject.
     let relative = b + 2 < c && doc.t(b + 1) == "," && matches!(doc.w(b + 2), "who" | "a" | "an");
     (verb_next || relative).then_some((k, b))
+}
+
+/// The subject of a finding verb at `c` headed by a document word a few
+/// tokens back in the clause ("Exit polls taken in South Carolina found",
+/// "A Quinnipiac University poll this month found").
+fn document_subject(doc: &Doc, lo: usize, c: usize) -> Option<(usize, usize)> {
+    let from = c.saturating_sub(8).max(lo);
+    let d = (from..c)
+        .rev()
+        .find(|&k| DOCUMENTS.contains(&doc.w(k)) && doc.quote_of[k].is_none())?;
+    if (d + 1..c).any(|k| doc.is_punct(k) || verb_class(doc.w(k)).is_some()) {
+        return None;
+    }
+    let (a, _) = doc.np_left(d, lo)?;
+    Some((a, c - 1))
 }
 
 /// A subject opening at `k` with an appositive set off by commas before
@@ -918,6 +934,91 @@ fn told_object(doc: &Doc, v: usize, hi: usize) -> Option<Span> {
         i += 1;
     }
     (i > start).then(|| doc.span(start, i - 1))
+}
+
+/// Words of a time phrase after a cue ("said on Tuesday", "said last
+/// night", "said earlier this week").
+fn is_time_word(w: &str) -> bool {
+    is_place_or_time_adverb(w)
+        || matches!(
+            w,
+            "on" | "last"
+                | "this"
+                | "next"
+                | "week"
+                | "weekend"
+                | "month"
+                | "year"
+                | "night"
+                | "morning"
+                | "afternoon"
+                | "evening"
+                | "in"
+                | "a"
+                | "an"
+                | "the"
+                | "statement"
+                | "interview"
+                | "recently"
+                | "previously"
+                | "repeatedly"
+        )
+}
+
+/// Words naming a poll or study, for "… in a CNN national poll".
+const POLLS: &[&str] = &["poll", "polls", "survey", "surveys", "study"];
+
+/// A finding reported "in" a poll: "Clinton held a 24-point lead among
+/// black voters in a CNN national poll", "In a Times/CBS News survey
+/// released last Thursday, 39 percent viewed him favorably". The cue is
+/// "in", the source the poll's phrase, the content the rest of the
+/// clause. Only in sentences where nothing else was taken as a cue.
+fn poll_in(doc: &Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
+    let (lo, hi) = doc.sents[si];
+    if hi <= lo + 5 || used[lo..hi].iter().any(|&u| u) || doc.quoted_in(lo, hi) > 0 {
+        return;
+    }
+    let mut end = hi - 1;
+    while end > lo && doc.is_punct(end) {
+        end -= 1;
+    }
+    for i in lo..end {
+        if doc.w(i) != "in" {
+            continue;
+        }
+        let Some(p) = (i + 1..(i + 9).min(end + 1))
+            .take_while(|&k| !matches!(doc.t(k), "," | ";" | ":" | "." | "(" | "—"))
+            .find(|&k| POLLS.contains(&doc.w(k)))
+        else {
+            continue;
+        };
+        let (content, source_end) = if i == lo && p + 2 <= end && doc.t(p + 1) == "," {
+            // "In a … survey, X …"
+            ((p + 2, end), p)
+        } else if i > lo + 2 && (p == end || doc.t(p + 1) == ",") {
+            // "X … in a … poll." / "X … in a … poll, compared to …"
+            let mut b = i - 1;
+            while b > lo && doc.is_punct(b) {
+                b -= 1;
+            }
+            ((lo, b), p)
+        } else {
+            continue;
+        };
+        if content.1 < content.0 + 2 || (content.0..=content.1).any(|k| used[k]) {
+            continue;
+        }
+        used[i] = true;
+        raws.push(Raw {
+            parts: vec![doc.span(content.0, content.1)],
+            cue: Some(doc.span(i, i)),
+            source: Some(doc.span(i + 1, source_end)),
+            kind: AttributionKind::Reported,
+            carried: false,
+            told: None,
+        });
+        return;
+    }
 }
 
 /// Labels that end in a colon without introducing anyone's words.
@@ -1308,7 +1409,19 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
             inverted_src = source.is_some();
         }
         if class == VerbClass::Finding {
-            let ok = source.is_some_and(|(a, b)| (a..=b).any(|k| DOCUMENTS.contains(&doc.w(k))));
+            let has_document =
+                |(a, b): (usize, usize)| (a..=b).any(|k| DOCUMENTS.contains(&doc.w(k)));
+            if !source.is_some_and(has_document) && !inverted_src {
+                // "Exit polls taken in South Carolina found": the document
+                // heads a subject its modifiers hid from `np_left`.
+                if let Some(s) = document_subject(doc, lo, c) {
+                    source = Some(s);
+                }
+            }
+            // "the researchers found that …": a finding stated as a clause.
+            let clause = v + 1 < hi && doc.w(v + 1) == "that";
+            let ok = source.is_some_and(has_document)
+                || (clause && source.is_some_and(|(a, _)| !is_pronoun(doc.w(a)) || a < c));
             if !ok {
                 continue;
             }
@@ -1385,7 +1498,9 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
         }
         let forward = k <= fwd_end
             && !matches!(doc.t(k), "," | "." | ";" | "—" | "–" | ")")
-            && !(inverted_src && k > end);
+            && !(inverted_src && k > end)
+            // "…, officials said Tuesday.": a time is not what was said.
+            && !(k..=fwd_end).all(|j| doc.is_punct(j) || is_time_word(doc.w(j)));
         let content = if forward && !inverted_src {
             Some((k, fwd_end))
         } else {

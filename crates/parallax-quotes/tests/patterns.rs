@@ -594,3 +594,30 @@ fn subjects_across_adverbs_and_relative_clauses() {
     let q = find(&a, t, "timing");
     assert_eq!(sl(t, q.source), "Weber");
 }
+
+/// A time or a "statement" after the cue is not the content; findings of
+/// studies and polls have their document as the source.
+#[test]
+fn times_after_cues_and_findings_of_documents() {
+    let t = "The levee held through the night, officials said on Tuesday.";
+    let a = run(t);
+    let q = find(&a, t, "levee");
+    assert_eq!(sl(t, Some(q.content)), "The levee held through the night");
+    assert_eq!(sl(t, q.source), "officials");
+    let t = "Exit polls taken in Velmar found that most voters wanted the bridge.";
+    let a = run(t);
+    let q = find(&a, t, "bridge");
+    assert_eq!(sl(t, q.source), "Exit polls taken in Velmar");
+    assert_eq!(sl(t, q.cue), "found");
+    let t = "The researchers found that the harbour silted up faster.";
+    let a = run(t);
+    assert_eq!(sl(t, find(&a, t, "silted").source), "The researchers");
+    let t = "Mayor Brand led her rival by 12 points in a Velmar Courier poll.";
+    let a = run(t);
+    let q = find(&a, t, "12 points");
+    assert_eq!(sl(t, q.cue), "in");
+    assert_eq!(sl(t, q.source), "a Velmar Courier poll");
+    // Police finding a door open is no finding "that".
+    let t = "Police found the door open.";
+    assert!(run(t).attributions.is_empty());
+}
