@@ -1498,10 +1498,11 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
         }
         // "…, officials said Tuesday.": a time is not what was said.
         let only_time = (k..=fwd_end).all(|j| doc.is_punct(j) || is_time_word(doc.w(j)));
-        let forward = k <= fwd_end
-            && !matches!(doc.t(k), "," | "." | ";" | "—" | "–" | ")")
-            && !(inverted_src && k > end)
-            && !only_time;
+        let blocked = k > fwd_end
+            || matches!(doc.t(k), "," | "." | ";" | "—" | "–" | ")")
+            || (inverted_src && k > end)
+            || only_time;
+        let forward = !blocked;
         let content = if forward && !inverted_src {
             Some((k, fwd_end))
         } else {
