@@ -621,3 +621,80 @@ fn times_after_cues_and_findings_of_documents() {
     let t = "Police found the door open.";
     assert!(run(t).attributions.is_empty());
 }
+
+/// Any mix of quotation marks, cues, names, commas and abbreviations is
+/// extracted without a panic, and every span lies on character
+/// boundaries inside the text.
+#[test]
+fn jumbled_fragments_never_panic() {
+    const PIECES: &[&str] = &[
+        "said",
+        "told",
+        "Mr.",
+        "Gov.",
+        "W.",
+        "Ida Moss",
+        "the mayor",
+        ",",
+        ".",
+        ":",
+        "“",
+        "”",
+        "\"",
+        "''",
+        "'",
+        "’",
+        "‘",
+        "in a",
+        "poll",
+        "survey",
+        "of",
+        "some",
+        "and",
+        "found",
+        "that",
+        "wrote on",
+        "her blog",
+        "later",
+        "Tuesday",
+        "who",
+        "a former",
+        "chief executive",
+        "(D-Va.)",
+        "—",
+        "\n\n",
+        "according to",
+        "Reuters",
+        "45%",
+        "took aim at",
+        "é",
+        "",
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..3000 {
+        let n = (next() % 24) as usize;
+        let text: String = (0..n)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect::<Vec<_>>()
+            .join(if next() % 3 == 0 { "" } else { " " });
+        let a = run(&text);
+        for at in &a.attributions {
+            let spans = at
+                .content_parts
+                .iter()
+                .chain(at.cue.iter())
+                .chain(at.source.iter())
+                .chain(std::iter::once(&at.content));
+            for s in spans {
+                assert!(s.start <= s.end && s.end <= text.len(), "{s:?} in {text:?}");
+                assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+            }
+        }
+    }
+}
