@@ -330,9 +330,22 @@ fn left_extension(doc: &Doc, start: usize, lo: usize) -> Option<usize> {
             }
             Some(s)
         }
+        "nor" => {
+            // "Neither Cruz nor Christie acknowledged"
+            let s = phrase_start(doc, prev - 1, lo);
+            if doc.w(s) == "neither" {
+                Some(s)
+            } else if s > lo && doc.w(s - 1) == "neither" {
+                Some(s - 1)
+            } else {
+                None
+            }
+        }
         "and" => {
-            // Only a name list opening the clause: "A and B said".
-            if !doc.is_cap(start) || !doc.is_cap(prev - 1) || doc.is_punct(prev - 1) {
+            // Only a name list opening the clause: "A and B said", "Edwards
+            // and others said".
+            let others = matches!(doc.w(start), "others" | "other");
+            if !(doc.is_cap(start) || others) || !doc.is_cap(prev - 1) || doc.is_punct(prev - 1) {
                 return None;
             }
             let s = phrase_start(doc, prev - 1, lo);

@@ -372,7 +372,11 @@ impl<'t> Doc<'t> {
             }
             if self.is_punct(u) {
                 match self.t(u) {
-                    "." if u > lo && is_abbrev_title(self.t(u - 1)) => {
+                    "." if u > lo
+                        && (is_abbrev_title(self.t(u - 1))
+                            || (self.t(u - 1).len() == 1
+                                && self.t(u - 1).chars().all(|ch| ch.is_ascii_uppercase()))) =>
+                    {
                         start = u;
                         i -= 1;
                         continue;
@@ -456,7 +460,13 @@ impl<'t> Doc<'t> {
                 break;
             }
             if self.is_punct(i) {
-                if self.t(i) == "." && i > start && is_abbrev_title(self.t(i - 1)) && i + 1 < hi {
+                let initial = self.t(i - 1).len() == 1
+                    && self.t(i - 1).chars().all(|ch| ch.is_ascii_uppercase());
+                if self.t(i) == "."
+                    && i > start
+                    && (is_abbrev_title(self.t(i - 1)) || initial)
+                    && i + 1 < hi
+                {
                     end = i;
                     i += 1;
                     continue;
@@ -710,22 +720,52 @@ fn sentence_subject(doc: &Doc, lo: usize, c: usize) -> Option<(usize, usize)> {
     if k >= c || doc.quote_of[k].is_some() || doc.is_punct(k) {
         return None;
     }
+    // "In Columbia, Sanders stepped up …, saying": an opening phrase
+    // before the subject is skipped up to its comma.
+    if is_clause_opener(doc.w(k)) {
+        let comma = (k + 1..c).find(|&j| doc.t(j) == ",")?;
+        return sentence_subject(doc, comma + 1, c);
+    }
     let w = doc.w(k);
     if is_pronoun(w) {
         let personal = matches!(w, "he" | "she" | "they" | "we" | "i");
         return personal.then_some((k, k));
     }
-    // A name: capitalised words, inner "of" and abbreviation dots ("The
-    // Velmar Courier", "Mr. Trump", "Bank of Tarno").
+    // "The retired neurosurgeon …": an article, then up to three words
+    // before the first word that reads as a verb.
+    if matches!(w, "the" | "a" | "an") {
+        let mut b = k;
+        while b + 1 < c
+            && b - k < 3
+            && !doc.is_punct(b + 1)
+            && doc.quote_of[b + 1].is_none()
+            && !is_aux(doc.w(b + 1))
+            && verb_class(doc.w(b + 1)).is_none()
+            && !(b > k && (doc.w(b + 1).ends_with("ed") || doc.w(b + 1).ends_with("ing")))
+        {
+            b += 1;
+        }
+        return (b > k).then_some((k, b));
+    }
+    // A name: capitalised words, inner "of", abbreviation dots and
+    // initials, titles ("The Velmar Courier", "Mr. Trump", "Bank of Tarno",
+    // "Democratic presidential candidate Sen. Bernie Sanders").
     if !doc.is_cap(k) {
         return None;
     }
     let mut b = k;
     while b + 1 < c {
         let n = b + 1;
+        let initial = doc.t(b).len() == 1 && doc.t(b).chars().all(|ch| ch.is_ascii_uppercase());
+        let title_run = !doc.is_cap(n)
+            && !doc.is_punct(n)
+            && (is_title_word(doc.w(n)) && !is_determiner(doc.w(n))
+                || (n + 1 < c && is_title_word(doc.w(n + 1)) && !is_determiner(doc.w(n + 1))))
+            && (n + 1..(n + 3).min(c)).any(|j| doc.is_cap(j));
         let joins = (doc.is_cap(n) && !doc.is_punct(n))
-            || (doc.t(n) == "." && is_abbrev_title(doc.t(b)))
-            || (doc.w(n) == "of" && n + 1 < c && doc.is_cap(n + 1));
+            || (doc.t(n) == "." && (is_abbrev_title(doc.t(b)) || initial))
+            || (doc.w(n) == "of" && n + 1 < c && doc.is_cap(n + 1))
+            || title_run;
         if !joins {
             break;
         }
@@ -736,6 +776,47 @@ fn sentence_subject(doc: &Doc, lo: usize, c: usize) -> Option<(usize, usize)> {
     // relative clause or appositive after the subject.
     let relative = b + 2 < c && doc.t(b + 1) == "," && matches!(doc.w(b + 2), "who" | "a" | "an");
     (verb_next || relative).then_some((k, b))
+}
+
+/// A word opening a phrase before a clause's subject: "In Columbia,",
+/// "When asked,", "Here in Iowa,".
+fn is_clause_opener(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "inside"
+            | "here"
+            | "there"
+            | "when"
+            | "while"
+            | "just"
+            | "after"
+            | "before"
+            | "on"
+            | "at"
+            | "during"
+            | "with"
+            | "as"
+            | "since"
+            | "although"
+            | "though"
+            | "if"
+            | "because"
+            | "despite"
+            | "for"
+            | "from"
+            | "by"
+            | "over"
+            | "under"
+            | "earlier"
+            | "later"
+            | "last"
+            | "meanwhile"
+            | "instead"
+            | "however"
+            | "now"
+            | "today"
+            | "yesterday"
+    )
 }
 
 /// The subject of a finding verb at `c` headed by a document word a few

@@ -667,6 +667,12 @@ fn jumbled_fragments_never_panic() {
         "Reuters",
         "45%",
         "took aim at",
+        "nor",
+        "Neither",
+        "others",
+        "saying",
+        "In",
+        "The",
         "é",
         "",
     ];
@@ -697,4 +703,25 @@ fn jumbled_fragments_never_panic() {
             }
         }
     }
+}
+
+/// The subject of a participle cue ("…, saying") is the clause's subject,
+/// past an opening phrase; initials and coordinated names stay whole.
+#[test]
+fn participle_subjects_initials_and_lists() {
+    let t = "In Tarno, Mayor Ilse Brand toured the dock, saying the repairs would take a year.";
+    let a = run(t);
+    assert_eq!(sl(t, find(&a, t, "repairs").source), "Mayor Ilse Brand");
+    let t = "The retired harbour pilot walked the pier, saying the boards were rotten.";
+    let a = run(t);
+    assert_eq!(
+        sl(t, find(&a, t, "boards").source),
+        "The retired harbour pilot"
+    );
+    let t = "Senator Otto J. Kale said the vote would wait.";
+    let a = run(t);
+    assert_eq!(sl(t, find(&a, t, "vote").source), "Senator Otto J. Kale");
+    let t = "Neither Brand nor Kale acknowledged that the levee leaked.";
+    let a = run(t);
+    assert_eq!(sl(t, find(&a, t, "levee").source), "Neither Brand nor Kale");
 }
