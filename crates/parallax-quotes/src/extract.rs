@@ -834,6 +834,53 @@ fn document_subject(doc: &Doc, lo: usize, c: usize) -> Option<(usize, usize)> {
     Some((a, c - 1))
 }
 
+/// The first token of the words that lead into a quotation opening at
+/// token `first` in the middle of its sentence ("The new plans “will not
+/// …”"): unquoted, untaken words with no cue verb, not after a colon.
+fn lead_in(doc: &Doc, first: usize, used: &[bool]) -> Option<usize> {
+    let k = doc.sents.partition_point(|&(_, b)| b <= first);
+    let (lo, _) = *doc.sents.get(k)?;
+    if lo >= first || doc.para[lo] != doc.para[first] {
+        return None;
+    }
+    let words = (lo..first).filter(|&j| !doc.is_punct(j)).count();
+    let clean = doc.quoted_in(lo, first) == 0
+        && doc.listed_in(lo, first) == 0
+        && !used[lo..first].iter().any(|&u| u)
+        && !matches!(doc.t(first - 1), ":" | "," | ";" | "(" | "—" | "–");
+    (clean && (1..=20).contains(&words)).then_some(lo)
+}
+
+/// A quotation that is a whole sentence of its own right after token
+/// `last` in the same paragraph, ending in . ? or ! and followed by no cue:
+/// the continuation of the words just attributed.
+fn next_quoted_sentence(doc: &Doc, last: usize) -> Option<usize> {
+    let mut k = last + 1;
+    while k < doc.toks.len() && doc.is_punct(k) && doc.quote_of[k].is_none() {
+        k += 1;
+    }
+    if k >= doc.toks.len() || doc.para[k] != doc.para[last] {
+        return None;
+    }
+    let q = doc.quote_of[k]? as usize;
+    let rec = &doc.quotes[q];
+    if rec.first != k || rec.used || rec.title_like {
+        return None;
+    }
+    let inner = doc.text[rec.span.range()]
+        .trim_end_matches(['”', '"', '’', '\'', '»'])
+        .trim_end();
+    if !inner.ends_with(['.', '?', '!']) {
+        return None;
+    }
+    let after = rec.last + 1;
+    let own_cue = after < doc.toks.len()
+        && doc.para[after] == doc.para[rec.last]
+        && (after..(after + 4).min(doc.toks.len()))
+            .any(|j| verb_class(doc.w(j)).is_some() || is_pronoun(doc.w(j)) && !doc.is_cap(j));
+    (!own_cue).then_some(q)
+}
+
 /// A subject opening at `k` with an appositive set off by commas before
 /// the cue at `c`: "Jared Bernstein, a former adviser in the Obama White
 /// House, wrote".
@@ -971,28 +1018,47 @@ fn direct_after(doc: &mut Doc, raws: &mut Vec<Raw>, used: &mut [bool]) {
         for u in used.iter_mut().take(v + 1).skip(c) {
             *u = true;
         }
-        let mut parts = vec![q.span];
+        // “The new plans “will not solve this,” X said: the words before a
+        // quotation opening mid-sentence belong to the content.
+        let lead = lead_in(doc, q.first, used);
+        let mut kind = AttributionKind::Direct;
+        let mut parts = match lead {
+            Some(lo) => {
+                kind = AttributionKind::Mixed;
+                vec![Span::new(doc.toks[lo].span.start, q.span.end)]
+            }
+            None => vec![q.span],
+        };
         doc.quotes[qi].used = true;
         // “…,” X said, “…”: a second part right after the cue.
         let mut after = source.map(|(_, b)| b.max(v)).unwrap_or(v) + 1;
         if after < n && doc.t(after) == "," {
             after += 1;
         }
+        let mut last = after.saturating_sub(1).max(v);
         if after < n && doc.para[after] == doc.para[q.last] {
             if let Some(q2) = doc.quote_of[after] {
                 let q2 = q2 as usize;
                 if doc.quotes[q2].first == after && !doc.quotes[q2].used {
                     doc.quotes[q2].used = true;
                     parts.push(doc.quotes[q2].span);
+                    last = doc.quotes[q2].last;
                 }
             }
+        }
+        // “…,” he said. “They see that.”: whole quoted sentences right
+        // after the cue's sentence, with no cue of their own.
+        while let Some(q3) = next_quoted_sentence(doc, last) {
+            doc.quotes[q3].used = true;
+            parts.push(doc.quotes[q3].span);
+            last = doc.quotes[q3].last;
         }
         let told = told_object(doc, v, hi);
         raws.push(Raw {
             parts,
             cue: Some(doc.span(c, v)),
             source: source.map(|(a, b)| doc.span(a, b)),
-            kind: AttributionKind::Direct,
+            kind,
             carried: false,
             told,
         });

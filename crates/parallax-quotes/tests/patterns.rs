@@ -725,3 +725,27 @@ fn participle_subjects_initials_and_lists() {
     let a = run(t);
     assert_eq!(sl(t, find(&a, t, "levee").source), "Neither Brand nor Kale");
 }
+
+/// A quotation opening mid-sentence takes the words that lead into it;
+/// whole quoted sentences right after the cue continue the same words,
+/// unless they have a cue of their own.
+#[test]
+fn lead_ins_and_following_quoted_sentences() {
+    let t = "The new ferries “will not solve this, but they help,” said Ida Moss.";
+    let a = run(t);
+    let q = find(&a, t, "ferries");
+    assert_eq!(q.kind, AttributionKind::Mixed);
+    assert_eq!(
+        sl(t, Some(q.content)),
+        "The new ferries “will not solve this, but they help,”"
+    );
+    let t = "“That is the question,” Kale said. “We have a deep bench here.” The mayor left.";
+    let a = run(t);
+    let q = find(&a, t, "question");
+    assert_eq!(q.content_parts.len(), 2);
+    assert!(sl(t, Some(q.content_parts[1])).contains("deep bench"));
+    let t = "“That is the question,” Kale said. “We have a deep bench,” she replied.";
+    let a = run(t);
+    assert_eq!(find(&a, t, "question").content_parts.len(), 1);
+    assert_eq!(sl(t, find(&a, t, "deep bench").cue), "replied");
+}
