@@ -331,7 +331,11 @@ fn left_extension(doc: &Doc, start: usize, lo: usize) -> Option<usize> {
             Some(s)
         }
         "nor" => {
-            // "Neither Cruz nor Christie acknowledged"
+            // "Neither Cruz nor Christie acknowledged" (names only: not
+            // "has neither invaded nor attacked").
+            if !doc.is_cap(start) || !doc.is_cap(prev - 1) || doc.is_punct(prev - 1) {
+                return None;
+            }
             let s = phrase_start(doc, prev - 1, lo);
             if doc.w(s) == "neither" {
                 Some(s)

@@ -134,6 +134,8 @@ pub(crate) fn is_np_stop(w: &str) -> bool {
             | "and"
             | "but"
             | "or"
+            | "nor"
+            | "neither"
             | "because"
             | "if"
             | "when"

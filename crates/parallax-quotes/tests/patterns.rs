@@ -749,3 +749,15 @@ fn lead_ins_and_following_quoted_sentences() {
     assert_eq!(find(&a, t, "question").content_parts.len(), 1);
     assert_eq!(sl(t, find(&a, t, "deep bench").cue), "replied");
 }
+
+/// Coordinated verbs are no source: "Moscow has neither invaded nor
+/// attacked" never makes "neither invaded nor" a speaker.
+#[test]
+fn coordinated_verbs_are_no_source() {
+    let t =
+        "Velmar says it has neither invaded nor attacked Tarno, but rather is protecting itself.";
+    let a = run(t);
+    for at in &a.attributions {
+        assert!(!sl(t, at.source).contains("nor"), "{:?}", sl(t, at.source));
+    }
+}
