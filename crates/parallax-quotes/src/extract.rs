@@ -542,6 +542,16 @@ impl<'t> Doc<'t> {
             if is_determiner(p) && p != "that" {
                 return None;
             }
+            // "for added security", "in pledged delegates": a participle
+            // after a preposition modifies a noun.
+            if w.ends_with("ed")
+                && matches!(
+                    p,
+                    "for" | "in" | "of" | "with" | "on" | "from" | "about" | "into" | "at"
+                )
+            {
+                return None;
+            }
             let pt = self.t(i - 1);
             if pt.ends_with("'s") || pt.ends_with("’s") || pt.ends_with("s'") {
                 return None;
