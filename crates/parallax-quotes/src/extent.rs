@@ -12,7 +12,7 @@
 
 use crate::extract::Doc;
 use crate::lexicon::{
-    is_abbrev_title, is_aux, is_determiner, is_np_stop, is_pronoun, is_title_word, verb_class,
+    is_aux, is_determiner, is_dotted_word, is_np_stop, is_pronoun, is_title_word, verb_class,
 };
 use crate::Attribution;
 use parallax_core::Span;
@@ -95,21 +95,15 @@ const TITLE_ADJECTIVES: &[&str] = &[
     "late",
 ];
 
-/// A dot after this token does not end a phrase: an abbreviated title
-/// ("Sen.") or an initial ("George W. Bush").
-fn is_initial_or_title(t: &str) -> bool {
-    is_abbrev_title(t) || (t.len() == 1 && t.chars().all(|c| c.is_ascii_uppercase()))
-}
-
 /// Grows `a.source` to the phrase as written (see the module docs).
 pub(crate) fn widen(doc: &Doc, a: &mut Attribution) {
     let Some(source) = a.source else { return };
-    let (s, e) = tok_range(doc, source);
+    let (s, e) = doc.tok_range(source);
     if s >= e {
         return;
     }
     let (lo, hi) = sentence_of(doc, s);
-    let cue = a.cue.map(|c| tok_range(doc, c));
+    let cue = a.cue.map(|c| doc.tok_range(c));
     let mut start = s;
     let mut end = e - 1;
     let in_content = |i: usize| {
@@ -146,13 +140,6 @@ pub(crate) fn widen(doc: &Doc, a: &mut Attribution) {
             doc.toks[end].span.end,
         ));
     }
-}
-
-/// Token indices `[a, b)` of `span`.
-fn tok_range(doc: &Doc, span: Span) -> (usize, usize) {
-    let a = doc.toks.partition_point(|t| t.span.start < span.start);
-    let b = doc.toks.partition_point(|t| t.span.end <= span.end);
-    (a, b)
 }
 
 /// Token range `[lo, hi)` of the sentence holding token `i`.
@@ -253,7 +240,7 @@ fn appositive_after(
         if doc.quote_of[i].is_some() || in_content(i) {
             return None;
         }
-        if t == "." && i > piece && is_initial_or_title(doc.t(i - 1)) && i + 1 < hi {
+        if t == "." && i > piece && is_dotted_word(doc.t(i - 1)) && i + 1 < hi {
             // "a former backer of Sen. Ted Cruz"
             last = Some(i);
             i += 1;

@@ -2,8 +2,8 @@
 
 use crate::cuemodel::{can_head, is_candidate, CueModel};
 use crate::lexicon::{
-    is_abbrev_title, is_aux, is_determiner, is_np_stop, is_participle, is_pronoun, is_title_word,
-    verb_class, VerbClass, DOCUMENTS,
+    is_abbrev_title, is_aux, is_determiner, is_dotted_word, is_np_stop, is_participle, is_pronoun,
+    is_title_word, verb_class, VerbClass, DOCUMENTS,
 };
 use crate::speaker::resolve;
 use crate::{Analysis, AttributionKind, Options};
@@ -321,6 +321,13 @@ impl<'t> Doc<'t> {
         (self.listed_before[hi] - self.listed_before[lo]) as usize
     }
 
+    /// Token indices `[a, b)` of the tokens inside `span`.
+    pub(crate) fn tok_range(&self, span: Span) -> (usize, usize) {
+        let a = self.toks.partition_point(|t| t.span.start < span.start);
+        let b = self.toks.partition_point(|t| t.span.end <= span.end);
+        (a, b)
+    }
+
     pub(crate) fn t(&self, i: usize) -> &str {
         self.toks[i].text(self.text)
     }
@@ -372,11 +379,7 @@ impl<'t> Doc<'t> {
             }
             if self.is_punct(u) {
                 match self.t(u) {
-                    "." if u > lo
-                        && (is_abbrev_title(self.t(u - 1))
-                            || (self.t(u - 1).len() == 1
-                                && self.t(u - 1).chars().all(|ch| ch.is_ascii_uppercase()))) =>
-                    {
+                    "." if u > lo && is_dotted_word(self.t(u - 1)) => {
                         start = u;
                         i -= 1;
                         continue;
@@ -460,13 +463,7 @@ impl<'t> Doc<'t> {
                 break;
             }
             if self.is_punct(i) {
-                let initial = self.t(i - 1).len() == 1
-                    && self.t(i - 1).chars().all(|ch| ch.is_ascii_uppercase());
-                if self.t(i) == "."
-                    && i > start
-                    && (is_abbrev_title(self.t(i - 1)) || initial)
-                    && i + 1 < hi
-                {
+                if self.t(i) == "." && i > start && is_dotted_word(self.t(i - 1)) && i + 1 < hi {
                     end = i;
                     i += 1;
                     continue;
@@ -766,14 +763,13 @@ fn sentence_subject(doc: &Doc, lo: usize, c: usize) -> Option<(usize, usize)> {
     let mut b = k;
     while b + 1 < c {
         let n = b + 1;
-        let initial = doc.t(b).len() == 1 && doc.t(b).chars().all(|ch| ch.is_ascii_uppercase());
         let title_run = !doc.is_cap(n)
             && !doc.is_punct(n)
             && (is_title_word(doc.w(n)) && !is_determiner(doc.w(n))
                 || (n + 1 < c && is_title_word(doc.w(n + 1)) && !is_determiner(doc.w(n + 1))))
             && (n + 1..(n + 3).min(c)).any(|j| doc.is_cap(j));
         let joins = (doc.is_cap(n) && !doc.is_punct(n))
-            || (doc.t(n) == "." && (is_abbrev_title(doc.t(b)) || initial))
+            || (doc.t(n) == "." && is_dotted_word(doc.t(b)))
             || (doc.w(n) == "of" && n + 1 < c && doc.is_cap(n + 1))
             || title_run;
         if !joins {

@@ -437,6 +437,18 @@ pub(crate) fn is_abbrev_title(w: &str) -> bool {
     )
 }
 
+/// A single capital letter: an initial, whose dot ends nothing ("George
+/// W. Bush", "Mark S. Kirk").
+pub(crate) fn is_initial(t: &str) -> bool {
+    t.len() == 1 && t.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// A token after which a dot does not end a phrase: an abbreviated title
+/// ("Sen.") or an initial.
+pub(crate) fn is_dotted_word(t: &str) -> bool {
+    is_abbrev_title(t) || is_initial(t)
+}
+
 /// Personal and relative pronouns that can be a source.
 pub(crate) fn is_pronoun(w: &str) -> bool {
     matches!(

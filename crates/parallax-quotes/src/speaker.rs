@@ -32,13 +32,6 @@ const CAPITALS: &[&str] = &[
     "kremlin",
 ];
 
-/// Token indices of `span` in `doc`.
-fn tok_range(doc: &Doc, span: Span) -> (usize, usize) {
-    let a = doc.toks.partition_point(|t| t.span.start < span.start);
-    let b = doc.toks.partition_point(|t| t.span.end <= span.end);
-    (a, b)
-}
-
 fn phrase_at(words: &[&str], phrase: &str, at_end: bool) -> bool {
     let p: Vec<&str> = phrase.split(' ').collect();
     if p.len() > words.len() {
@@ -75,7 +68,7 @@ fn is_nationality(w: &str) -> bool {
 
 /// Classifies a source span.
 pub(crate) fn classify(doc: &Doc, span: Span, opts: &Options) -> SourceKind {
-    let (a, b) = tok_range(doc, span);
+    let (a, b) = doc.tok_range(span);
     if a >= b {
         return SourceKind::Unknown;
     }
@@ -341,7 +334,7 @@ pub(crate) fn resolve(
                 .unwrap_or((Speaker::Unknown, SourceKind::Unknown)),
             None => (Speaker::Unknown, SourceKind::Unknown),
             Some(src) => {
-                let (a, b) = tok_range(doc, src);
+                let (a, b) = doc.tok_range(src);
                 let kind = classify(doc, src, opts);
                 let text = doc.text[src.range()]
                     .trim_end_matches([',', ' '])
