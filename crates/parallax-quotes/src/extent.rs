@@ -103,6 +103,13 @@ pub(crate) fn widen(doc: &Doc, a: &mut Attribution) {
         return;
     }
     let (lo, hi) = sentence_of(doc, s);
+    // A poll's phrase after "in" is whole as found ("in the same poll, a
+    // 52-point swing" has no appositive).
+    if a.cue
+        .is_some_and(|c| doc.text[c.range()].eq_ignore_ascii_case("in"))
+    {
+        return;
+    }
     let cue = a.cue.map(|c| doc.tok_range(c));
     let mut start = s;
     let mut end = e - 1;

@@ -664,9 +664,12 @@ pub fn extract(text: &str, opts: &Options) -> Analysis {
     let mut used = vec![false; doc.toks.len()];
     direct_after(&mut doc, &mut raws, &mut used);
     for si in 0..doc.sents.len() {
+        // "In a Times/CBS News survey released Thursday, 79 percent …":
+        // the poll's phrase is no one's cue but "in".
+        poll_in(&doc, si, &mut raws, &mut used, true);
         reported(&mut doc, si, &mut raws, &mut used);
         colon_lead(&doc, si, &mut raws, &mut used);
-        poll_in(&doc, si, &mut raws, &mut used);
+        poll_in(&doc, si, &mut raws, &mut used, false);
     }
     leftover_quotes(&mut doc, &mut raws, opts);
     raws.sort_by_key(|r| (r.parts[0].start, r.cue.map(|c| c.start)));
@@ -1125,8 +1128,9 @@ const POLLS: &[&str] = &["poll", "polls", "survey", "surveys", "study"];
 /// black voters in a CNN national poll", "In a Times/CBS News survey
 /// released last Thursday, 39 percent viewed him favorably". The cue is
 /// "in", the source the poll's phrase, the content the rest of the
-/// clause. Only in sentences where nothing else was taken as a cue.
-fn poll_in(doc: &Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
+/// clause. Only in sentences where nothing else was taken as a cue; with
+/// `leading`, only the sentence-initial form, which goes first.
+fn poll_in(doc: &Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool], leading: bool) {
     let (lo, hi) = doc.sents[si];
     if hi <= lo + 5 || used[lo..hi].iter().any(|&u| u) || doc.quoted_in(lo, hi) > 0 {
         return;
@@ -1135,7 +1139,8 @@ fn poll_in(doc: &Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
     while end > lo && doc.is_punct(end) {
         end -= 1;
     }
-    for i in lo..end {
+    let last_start = if leading { lo + 1 } else { end };
+    for i in lo..last_start {
         if doc.w(i) != "in" {
             continue;
         }
@@ -1145,9 +1150,16 @@ fn poll_in(doc: &Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
         else {
             continue;
         };
-        let (content, source_end) = if i == lo && p + 2 <= end && doc.t(p + 1) == "," {
-            // "In a … survey, X …"
-            ((p + 2, end), p)
+        // "In a … survey released last Thursday, X …": the poll's phrase
+        // runs to its comma.
+        let comma = (p + 1..(p + 7).min(end)).find(|&k| doc.t(k) == ",");
+        // `phrase_end`: the poll's last word, or of what follows it up to
+        // the comma ("released last Thursday"), which the source leaves out.
+        let (content, phrase_end) = if i == lo && comma.is_some_and(|k| k + 1 < end) {
+            let k = comma.unwrap_or(p);
+            ((k + 1, end), k - 1)
+        } else if leading {
+            continue;
         } else if i > lo + 2 && (p == end || doc.t(p + 1) == ",") {
             // "X … in a … poll." / "X … in a … poll, compared to …"
             let mut b = i - 1;
@@ -1161,11 +1173,14 @@ fn poll_in(doc: &Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
         if content.1 < content.0 + 2 || (content.0..=content.1).any(|k| used[k]) {
             continue;
         }
-        used[i] = true;
+        // The poll's words are no cue ("released", "conducted").
+        for u in &mut used[i..=phrase_end] {
+            *u = true;
+        }
         raws.push(Raw {
             parts: vec![doc.span(content.0, content.1)],
             cue: Some(doc.span(i, i)),
-            source: Some(doc.span(i + 1, source_end)),
+            source: Some(doc.span(i + 1, p)),
             kind: AttributionKind::Reported,
             carried: false,
             told: None,

@@ -617,6 +617,16 @@ fn times_after_cues_and_findings_of_documents() {
     let q = find(&a, t, "12 points");
     assert_eq!(sl(t, q.cue), "in");
     assert_eq!(sl(t, q.source), "a Velmar Courier poll");
+    let t = "In a Velmar Courier survey released last Thursday, 79 percent of residents \
+wanted the ferry back.";
+    let a = run(t);
+    let q = find(&a, t, "ferry");
+    assert_eq!(sl(t, q.cue), "In");
+    assert_eq!(sl(t, q.source), "a Velmar Courier survey");
+    assert!(a.attributions.iter().all(|x| sl(t, x.cue) != "released"));
+    let t = "Brand led by 28 points in the same poll, a 52-point swing.";
+    let a = run(t);
+    assert_eq!(sl(t, find(&a, t, "28 points").source), "the same poll");
     // Police finding a door open is no finding "that".
     let t = "Police found the door open.";
     assert!(run(t).attributions.is_empty());
