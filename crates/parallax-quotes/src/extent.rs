@@ -102,7 +102,7 @@ pub(crate) fn widen(doc: &Doc, a: &mut Attribution) {
     if s >= e {
         return;
     }
-    let (lo, hi) = sentence_of(doc, s);
+    let (lo, hi) = doc.sentence_of(s);
     // A poll's phrase after "in" is whole as found ("in the same poll, a
     // 52-point swing" has no appositive).
     if a.cue
@@ -147,12 +147,6 @@ pub(crate) fn widen(doc: &Doc, a: &mut Attribution) {
             doc.toks[end].span.end,
         ));
     }
-}
-
-/// Token range `[lo, hi)` of the sentence holding token `i`.
-fn sentence_of(doc: &Doc, i: usize) -> (usize, usize) {
-    let k = doc.sents.partition_point(|&(_, b)| b <= i);
-    doc.sents.get(k).copied().unwrap_or((0, doc.toks.len()))
 }
 
 /// True when token `i` can open an appositive: an article, a possessive

@@ -321,6 +321,12 @@ impl<'t> Doc<'t> {
         (self.listed_before[hi] - self.listed_before[lo]) as usize
     }
 
+    /// Token range `[lo, hi)` of the sentence holding token `i`.
+    pub(crate) fn sentence_of(&self, i: usize) -> (usize, usize) {
+        let k = self.sents.partition_point(|&(_, b)| b <= i);
+        self.sents.get(k).copied().unwrap_or((0, self.toks.len()))
+    }
+
     /// Token indices `[a, b)` of the tokens inside `span`.
     pub(crate) fn tok_range(&self, span: Span) -> (usize, usize) {
         let a = self.toks.partition_point(|t| t.span.start < span.start);
@@ -847,9 +853,8 @@ fn document_subject(doc: &Doc, lo: usize, c: usize) -> Option<(usize, usize)> {
 /// token `first` in the middle of its sentence ("The new plans “will not
 /// …”"): unquoted, untaken words with no cue verb, not after a colon.
 fn lead_in(doc: &Doc, first: usize, used: &[bool]) -> Option<usize> {
-    let k = doc.sents.partition_point(|&(_, b)| b <= first);
-    let (lo, _) = *doc.sents.get(k)?;
-    if lo >= first || doc.para[lo] != doc.para[first] {
+    let (lo, hi) = doc.sentence_of(first);
+    if lo >= first || first >= hi || doc.para[lo] != doc.para[first] {
         return None;
     }
     let words = (lo..first).filter(|&j| !doc.is_punct(j)).count();
