@@ -504,6 +504,50 @@ impl<'t> Doc<'t> {
         seen_word.then_some((start, end))
     }
 
+    /// A speech verb capitalised inside a headline written in title case:
+    /// "Chris Christie Says He Would Issue A Quarantine", "…, Trevor Noah
+    /// Says."
+    fn is_headline_verb(&self, i: usize, lo: usize, hi: usize) -> bool {
+        if i == lo || !self.is_cap(i) || self.quote_of[i].is_some() {
+            return false;
+        }
+        // Verbs that are no nouns in a headline ("Phone Calls Rise" is no
+        // speech).
+        if !matches!(
+            self.w(i),
+            "says"
+                | "said"
+                | "tells"
+                | "told"
+                | "warns"
+                | "insists"
+                | "admits"
+                | "denies"
+                | "vows"
+                | "urges"
+                | "argues"
+                | "asks"
+        ) {
+            return false;
+        }
+        let (mut words, mut caps) = (0, 0);
+        for k in lo..hi {
+            if self.is_punct(k) || self.toks[k].kind == TokenKind::Number {
+                continue;
+            }
+            let w = self.w(k);
+            if matches!(
+                w,
+                "a" | "an" | "the" | "of" | "to" | "in" | "on" | "and" | "for" | "at" | "by"
+            ) {
+                continue;
+            }
+            words += 1;
+            caps += usize::from(self.is_cap(k));
+        }
+        words >= 4 && caps * 10 >= words * 8
+    }
+
     /// "wrote on his blog", "posted in an email that": a writing verb and
     /// the place of publication, right after a quotation or before "that"
     /// or a colon.
@@ -524,7 +568,7 @@ impl<'t> Doc<'t> {
 
     /// True when token `i` is a cue verb used as one.
     fn cue_class(&self, i: usize, lo: usize, hi: usize) -> Option<VerbClass> {
-        if !is_candidate(self, i) {
+        if !is_candidate(self, i) && !self.is_headline_verb(i, lo, hi) {
             return None;
         }
         let w = self.w(i);

@@ -771,3 +771,16 @@ fn coordinated_verbs_are_no_source() {
         assert!(!sl(t, at.source).contains("nor"), "{:?}", sl(t, at.source));
     }
 }
+
+/// Headlines in title case: a capitalised speech verb is a cue; a noun
+/// that looks like one is not.
+#[test]
+fn title_case_headlines() {
+    let t = "Mayor Ilse Brand Says The Ferry Will Return In May\n\nThe council met on Monday.";
+    let a = run(t);
+    let q = find(&a, t, "Ferry");
+    assert_eq!(sl(t, q.cue), "Says");
+    assert_eq!(sl(t, q.source), "Mayor Ilse Brand");
+    let t = "Phone Calls To The Velmar Harbour Office Rise Sharply\n\nThe office was busy.";
+    assert!(run(t).attributions.is_empty());
+}
