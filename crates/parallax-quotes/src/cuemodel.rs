@@ -15,6 +15,7 @@
 use crate::extract::Doc;
 use crate::lexicon::{is_determiner, is_pronoun, verb_class, VerbClass};
 use parallax_core::Span;
+use parallax_text::calendar::WEEKDAYS;
 use std::sync::OnceLock;
 use thiserror::Error;
 
@@ -145,7 +146,8 @@ pub(crate) fn can_head(doc: &Doc, i: usize) -> bool {
         || w.bytes().any(|b| b.is_ascii_digit())
         || is_pronoun(w)
         || is_determiner(w)
-        || FUNCTION_WORDS.binary_search(&w).is_ok())
+        || FUNCTION_WORDS.binary_search(&w).is_ok()
+        || WEEKDAYS.contains(&w))
 }
 
 /// The closed-class words of [`can_head`], sorted.
@@ -199,7 +201,6 @@ const FUNCTION_WORDS: &[&str] = &[
     "every",
     "few",
     "for",
-    "friday",
     "from",
     "had",
     "has",
@@ -215,7 +216,6 @@ const FUNCTION_WORDS: &[&str] = &[
     "many",
     "may",
     "might",
-    "monday",
     "more",
     "most",
     "much",
@@ -241,7 +241,6 @@ const FUNCTION_WORDS: &[&str] = &[
     "quite",
     "rather",
     "same",
-    "saturday",
     "shall",
     "should",
     "since",
@@ -249,7 +248,6 @@ const FUNCTION_WORDS: &[&str] = &[
     "soon",
     "still",
     "such",
-    "sunday",
     "than",
     "then",
     "there",
@@ -257,20 +255,17 @@ const FUNCTION_WORDS: &[&str] = &[
     "those",
     "though",
     "through",
-    "thursday",
     "thus",
     "today",
     "tonight",
     "too",
     "toward",
     "towards",
-    "tuesday",
     "under",
     "until",
     "upon",
     "very",
     "was",
-    "wednesday",
     "were",
     "what",
     "when",

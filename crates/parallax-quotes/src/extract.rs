@@ -8,6 +8,7 @@ use crate::lexicon::{
 use crate::speaker::resolve;
 use crate::{Analysis, AttributionKind, Options};
 use parallax_core::Span;
+use parallax_text::calendar::WEEKDAYS;
 use parallax_text::tokens::TokenKind;
 use parallax_text::{split_sentences, tokenize, Token};
 
@@ -89,20 +90,7 @@ fn find_quotes(text: &str, paras: &[Span]) -> Vec<Span> {
                 '\'' if next == '\'' => {
                     iter.next();
                     let after = s[i + 2..].chars().next().unwrap_or(' ');
-                    match open {
-                        Some((st, true)) => {
-                            if !prev.is_whitespace() || after.is_whitespace() {
-                                out.push(Span::new(st, at + 2));
-                                open = None;
-                            }
-                        }
-                        Some((_, false)) => {}
-                        None => {
-                            if !after.is_whitespace() {
-                                open = Some((at, true));
-                            }
-                        }
-                    }
+                    straight_double(&mut open, &mut out, at, 2, prev, after);
                     prev = '"';
                     continue;
                 }
@@ -115,20 +103,7 @@ fn find_quotes(text: &str, paras: &[Span]) -> Vec<Span> {
                         open = None;
                     }
                 }
-                '"' => match open {
-                    Some((st, true)) => {
-                        if !prev.is_whitespace() || next.is_whitespace() {
-                            out.push(Span::new(st, at + 1));
-                            open = None;
-                        }
-                    }
-                    Some((_, false)) => {}
-                    None => {
-                        if !next.is_whitespace() {
-                            open = Some((at, true));
-                        }
-                    }
-                },
+                '"' => straight_double(&mut open, &mut out, at, 1, prev, next),
                 '‘' | '\'' => {
                     let word_start = !prev.is_alphanumeric();
                     if open.is_none() && word_start && next.is_alphabetic() && c == '‘' {
@@ -171,6 +146,33 @@ fn find_quotes(text: &str, paras: &[Span]) -> Vec<Span> {
         }
     }
     out
+}
+
+/// A straight double mark (`"` or `''`, `width` bytes at `at`) between
+/// `prev` and `after`: it closes an open double quotation when it follows a
+/// word or precedes a space, and opens one when a word follows it.
+fn straight_double(
+    open: &mut Option<(usize, bool)>,
+    out: &mut Vec<Span>,
+    at: usize,
+    width: usize,
+    prev: char,
+    after: char,
+) {
+    match *open {
+        Some((st, true)) => {
+            if !prev.is_whitespace() || after.is_whitespace() {
+                out.push(Span::new(st, at + width));
+                *open = None;
+            }
+        }
+        Some((_, false)) => {}
+        None => {
+            if !after.is_whitespace() {
+                *open = Some((at, true));
+            }
+        }
+    }
 }
 
 fn paragraphs(text: &str) -> Vec<Span> {
@@ -979,14 +981,7 @@ fn is_place_or_time_adverb(w: &str) -> bool {
             | "alone"
             | "later"
             | "earlier"
-            | "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-    )
+    ) || WEEKDAYS.contains(&w)
 }
 
 /// Skips auxiliaries and adverbs left of a verb; returns the cue's first
