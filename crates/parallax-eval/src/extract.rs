@@ -5,6 +5,11 @@
 //! text; cleanportaleval: a leading `URL:` line and `<p>`/`<h>` markers), or
 //! the benchmark's `ground-truth.json` (`{id: {"articleBody": ...}}`, pages
 //! `id.html` or `id.html.gz`).
+//!
+//! A dragnet gold text holds the article, then the line
+//! `!@#$%^&*()  COMMENTS`, then the page's reader comments (396 of its
+//! 1,381 pages). The article body is what Parallax extracts, so the text
+//! after that marker is left out of the gold unless `--with-comments`.
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
@@ -36,7 +41,15 @@ pub struct ExtractArgs {
     /// Fail (exit 1) when body F1 is below this.
     #[arg(long)]
     pub min_f1: Option<f64>,
+    /// Score dragnet pages against their gold article and reader comments
+    /// (by default, the comments after dragnet's `!@#$%^&*()  COMMENTS`
+    /// marker are left out: Parallax drops comments on purpose).
+    #[arg(long)]
+    pub with_comments: bool,
 }
+
+/// The line of a dragnet gold text between the article and its comments.
+const COMMENTS_MARKER: &str = "!@#$%^&*()  COMMENTS";
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Debug)]
 pub enum Extractor {
@@ -71,6 +84,8 @@ struct Report {
     recall: Option<f64>,
     f1: Option<f64>,
     pages_per_second: f64,
+    /// Whether dragnet's reader comments were part of the gold.
+    gold_with_comments: bool,
     share_with_title: f64,
     share_with_date: f64,
     share_with_author: f64,
@@ -115,8 +130,13 @@ fn decode_entities(s: &str) -> String {
     out
 }
 
-/// A gold text in the dragnet or the cleanportaleval layout.
-fn read_gold(text: &str) -> String {
+/// A gold text in the dragnet or the cleanportaleval layout; dragnet's
+/// reader comments are cut off unless `with_comments`.
+fn read_gold(text: &str, with_comments: bool) -> String {
+    let text = match text.find(COMMENTS_MARKER) {
+        Some(i) if !with_comments => &text[..i],
+        _ => text,
+    };
     let mut lines: Vec<&str> = text.lines().skip_while(|l| l.trim().is_empty()).collect();
     if lines.first().is_some_and(|l| l.starts_with("URL:")) {
         lines.remove(0);
@@ -125,12 +145,30 @@ fn read_gold(text: &str) -> String {
             .replace("<p>", "\n")
             .replace("<h>", "\n")
             .replace("<l>", "\n");
-        return decode_entities(&joined);
+        return decode_entities(&strip_comments(&joined));
     }
     text.to_string()
 }
 
-fn load(dir: &Path, gold: Option<&Path>, files: Files) -> Result<Vec<Page>> {
+/// The text without `<!-- … -->` notes (cleanportaleval marks a page
+/// without an article so).
+fn strip_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("<!--") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find("-->") {
+            Some(j) => rest = &rest[i + j + 3..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn load(dir: &Path, gold: Option<&Path>, files: Files, with_comments: bool) -> Result<Vec<Page>> {
     let mut pages = Vec::new();
     match gold {
         Some(g) if g.is_file() => {
@@ -174,7 +212,7 @@ fn load(dir: &Path, gold: Option<&Path>, files: Files) -> Result<Vec<Page>> {
                     .to_string();
                 let gold = gold
                     .and_then(|g| std::fs::read(g.join(format!("{stem}.txt"))).ok())
-                    .map(|b| read_gold(&String::from_utf8_lossy(&b)));
+                    .map(|b| read_gold(&String::from_utf8_lossy(&b), with_comments));
                 match std::fs::read(&p) {
                     Ok(html) => pages.push(Page {
                         name: stem,
@@ -282,7 +320,12 @@ fn run_one(extractor: Extractor, html: &[u8]) -> Result<Out> {
 }
 
 pub fn run(args: ExtractArgs) -> Result<u8> {
-    let pages = load(&args.dir, args.gold.as_deref(), args.files)?;
+    let pages = load(
+        &args.dir,
+        args.gold.as_deref(),
+        args.files,
+        args.with_comments,
+    )?;
     if let Some(o) = &args.out {
         std::fs::create_dir_all(o).with_context(|| format!("cannot create {}", o.display()))?;
     }
@@ -314,6 +357,7 @@ pub fn run(args: ExtractArgs) -> Result<u8> {
         recall: (scored > 0).then(|| agg.recall()),
         f1: (scored > 0).then(|| agg.f1()),
         pages_per_second: pages.len() as f64 / elapsed.as_secs_f64().max(1e-9),
+        gold_with_comments: args.with_comments,
         share_with_title: nt as f64 / n,
         share_with_date: nd as f64 / n,
         share_with_author: na as f64 / n,
@@ -341,4 +385,25 @@ pub fn run(args: ExtractArgs) -> Result<u8> {
         }
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dragnet_comments_are_cut_unless_asked() {
+        let gold = "Title\nThe article.\n!@#$%^&*()  COMMENTS\nFirst!\n";
+        assert_eq!(read_gold(gold, false), "Title\nThe article.\n");
+        assert_eq!(read_gold(gold, true), gold);
+        assert_eq!(read_gold("No comments here.", false), "No comments here.");
+        let none = "URL: http://example.org/\n<!-- this page contains no article -->\n";
+        assert_eq!(read_gold(none, false).trim(), "");
+    }
+
+    #[test]
+    fn cleanportaleval_markers_become_lines() {
+        let gold = "URL: http://example.org/a\n<h>Head\n<p>One &amp; two.";
+        assert_eq!(read_gold(gold, false), "\nHead\n\nOne & two.");
+    }
 }

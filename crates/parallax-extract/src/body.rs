@@ -8,13 +8,17 @@
 //! it blocks under boilerplate markup (share bars, related links, comments,
 //! captions, newsletter boxes, ads) and link-heavy blocks are dropped.
 
+use aho_corasick::AhoCorasick;
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
+use std::sync::OnceLock;
 
 use crate::text::{normalize_ws, word_chars};
 use crate::{Block, BlockKind, Options};
 
 const NONE: u32 = u32::MAX;
+
+const STRONG_BOOST: f64 = 2.0;
 
 /// Tags whose whole subtree is never article text.
 fn skip_tag(tag: &str) -> bool {
@@ -114,14 +118,10 @@ fn leaf_block_tag(tag: &str) -> bool {
 
 const NEG_SUB: &[&str] = &[
     "comment",
-    "share",
-    "sharing",
-    "social",
     "related",
     "newsletter",
     "cookie",
     "consent",
-    "caption",
     "footer",
     "sidebar",
     "breadcrumb",
@@ -152,8 +152,6 @@ const NEG_SUB: &[&str] = &[
     "readmore",
     "read-more",
     "credit",
-    "gallery",
-    "slideshow",
     "carousel",
     "overlay",
     "rating",
@@ -204,10 +202,92 @@ const POS_SUB: &[&str] = &[
     "article", "content", "entry", "story", "body", "text", "main", "post", "blog", "hentry",
 ];
 
-/// Class/id hint: -1 boilerplate, +1 article-like, 0 neither.
+/// Class and id tokens that content management systems give the article
+/// body itself (exact, lower case): a stronger hint than a mere "content".
+const STRONG_POS: &[&str] = &[
+    "entry-content",
+    "entry_content",
+    "entry-body",
+    "post-body",
+    "post_body",
+    "postbody",
+    "post-content",
+    "post_content",
+    "post-entry",
+    "postentry",
+    "article-body",
+    "article_body",
+    "articlebody",
+    "article__body",
+    "article-content",
+    "article-text",
+    "articletext",
+    "story-body",
+    "storybody",
+    "story-content",
+    "storycontent",
+    "story-text",
+    "body-text",
+    "bodytext",
+    "news-body",
+    "td-post-content",
+    "c-entry-content",
+    "blog-post-body",
+];
+
+/// Substrings of class and id tokens that mark boilerplate most of the time
+/// but that some sites put on the article text itself (a gallery's
+/// "caption" holding the story, a "social-share" wrapper): an element so
+/// marked that holds much prose is not boilerplate.
+const WEAK_NEG: &[&str] = &[
+    "share",
+    "sharing",
+    "social",
+    "caption",
+    "gallery",
+    "slideshow",
+];
+
+/// The hint of a weakly negative element (see [`WEAK_NEG`]).
+const WEAK_NEGATIVE: i8 = -2;
+
+/// What a substring of a class or id token says.
+enum HintWord {
+    Weak,
+    Negative,
+    Positive,
+}
+
+impl HintWord {
+    /// The kind of pattern `i` of [`hint_words`].
+    fn of(i: usize) -> HintWord {
+        if i < WEAK_NEG.len() {
+            HintWord::Weak
+        } else if i < WEAK_NEG.len() + NEG_SUB.len() {
+            HintWord::Negative
+        } else {
+            HintWord::Positive
+        }
+    }
+}
+
+/// One automaton for every hint substring ([`WEAK_NEG`], [`NEG_SUB`],
+/// [`POS_SUB`], in that order): a token is scanned once, not once per word.
+fn hint_words() -> &'static AhoCorasick {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        AhoCorasick::new(WEAK_NEG.iter().chain(NEG_SUB).chain(POS_SUB))
+            .expect("hint words build an automaton")
+    })
+}
+
+/// Class/id hint: -1 boilerplate, -2 boilerplate unless it holds much prose, +1 article-like, +2 the article body's
+/// own markup, 0 neither.
 fn class_hint(class: Option<&str>, id: Option<&str>) -> i8 {
     let mut neg = false;
+    let mut weak_neg = false;
     let mut pos = false;
+    let mut strong = false;
     for s in [class, id].into_iter().flatten() {
         if s.len() > 300 {
             continue;
@@ -217,8 +297,18 @@ fn class_hint(class: Option<&str>, id: Option<&str>) -> i8 {
             if tok.is_empty() {
                 continue;
             }
-            if NEG_SUB.iter().any(|p| tok.contains(p)) {
+            let (mut tok_weak, mut tok_neg) = (false, false);
+            for m in hint_words().find_overlapping_iter(tok) {
+                match HintWord::of(m.pattern().as_usize()) {
+                    HintWord::Weak => tok_weak = true,
+                    HintWord::Negative => tok_neg = true,
+                    HintWord::Positive => pos = true,
+                }
+            }
+            if tok_neg {
                 neg = true;
+            } else if tok_weak {
+                weak_neg = true;
             }
             let first = tok
                 .split(|c: char| !c.is_ascii_alphanumeric())
@@ -226,22 +316,25 @@ fn class_hint(class: Option<&str>, id: Option<&str>) -> i8 {
                 .unwrap_or("");
             if NEG_EQ.contains(&tok)
                 || (first.len() < tok.len()
-                    && matches!(
-                        first,
-                        "nav" | "menu" | "ad" | "ads" | "footer" | "share" | "social" | "related"
-                    ))
+                    && matches!(first, "nav" | "menu" | "ad" | "ads" | "footer" | "related"))
                 || tok.starts_with("advert")
                 || tok == "adsbygoogle"
+                || tok.starts_with("header")
+                || matches!(tok, "site-header" | "page-header" | "topbar" | "top-bar")
             {
                 neg = true;
             }
-            if POS_SUB.iter().any(|p| tok.contains(p)) {
-                pos = true;
+            if STRONG_POS.contains(&tok) {
+                strong = true;
             }
         }
     }
     if neg {
         -1
+    } else if weak_neg {
+        WEAK_NEGATIVE
+    } else if strong {
+        2
     } else if pos {
         1
     } else {
@@ -542,21 +635,22 @@ pub(crate) fn extract_body(
     _json_ld_body: Option<&str>,
     _title: Option<&str>,
 ) -> Vec<Block> {
-    let w = walk(doc, opts.max_nodes);
-    let elems = &w.elems;
-    let blocks = &w.blocks;
-    if blocks.is_empty() {
+    let mut w = walk(doc, opts.max_nodes);
+    if w.blocks.is_empty() {
         return Vec::new();
     }
     // Prefix sums of chars and link chars over blocks.
-    let mut pre_chars = Vec::with_capacity(blocks.len() + 1);
-    let mut pre_links = Vec::with_capacity(blocks.len() + 1);
+    let mut pre_chars = Vec::with_capacity(w.blocks.len() + 1);
+    let mut pre_links = Vec::with_capacity(w.blocks.len() + 1);
     pre_chars.push(0usize);
     pre_links.push(0usize);
-    for b in blocks {
+    for b in &w.blocks {
         pre_chars.push(pre_chars.last().unwrap() + b.chars);
         pre_links.push(pre_links.last().unwrap() + b.link_chars);
     }
+    clear_weak_negatives(&mut w.elems, &pre_chars, &pre_links);
+    let elems = &w.elems;
+    let blocks = &w.blocks;
     let link_density = |e: &Elem| -> f64 {
         let c = pre_chars[e.end_block as usize] - pre_chars[e.first_block as usize];
         let l = pre_links[e.end_block as usize] - pre_links[e.first_block as usize];
@@ -599,23 +693,30 @@ pub(crate) fn extract_body(
             level += 1;
         }
     }
-    let mut best = NONE;
-    let mut best_score = 0.0;
-    for (i, e) in elems.iter().enumerate() {
-        if score[i] <= 0.0 {
-            continue;
-        }
+    let adjusted = |i: usize| -> f64 {
+        let e = &elems[i];
         let mut s = score[i];
-        if e.hint > 0 {
+        if s <= 0.0 {
+            return 0.0;
+        }
+        if e.hint > 1 {
+            s *= STRONG_BOOST;
+        } else if e.hint > 0 {
             s *= 1.1;
         }
-        if e.hint < 0 {
+        if e.neg_depth >= 0 {
+            // Marked as boilerplate, or inside boilerplate.
             s *= 0.5;
         }
         if e.tag == "article" {
             s *= 1.1;
         }
-        s *= 1.0 - link_density(e);
+        s * (1.0 - link_density(e))
+    };
+    let mut best = NONE;
+    let mut best_score = 0.0;
+    for i in 0..elems.len() {
+        let s = adjusted(i);
         if s > best_score {
             best_score = s;
             best = i as u32;
@@ -692,6 +793,37 @@ pub(crate) fn extract_body(
         }
     }
     out
+}
+
+/// An element weakly marked as boilerplate (see [`WEAK_NEG`]) that holds
+/// at least `PROSE_CHARS` word characters at a link density under 0.2 is
+/// article text: its hint is cleared, and the depth of the nearest negative
+/// ancestor is recomputed below it. Elements are in document order, so a
+/// parent is always settled before its children.
+fn clear_weak_negatives(elems: &mut [Elem], pre_chars: &[usize], pre_links: &[usize]) {
+    const PROSE_CHARS: usize = 300;
+    if !elems.iter().any(|e| e.hint == WEAK_NEGATIVE) {
+        return;
+    }
+    for i in 0..elems.len() {
+        let e = &elems[i];
+        if e.hint == WEAK_NEGATIVE {
+            let c = pre_chars[e.end_block as usize] - pre_chars[e.first_block as usize];
+            let l = pre_links[e.end_block as usize] - pre_links[e.first_block as usize];
+            if c >= PROSE_CHARS && l * 5 < c {
+                elems[i].hint = 0;
+            }
+        }
+        let parent_neg = match elems[i].parent {
+            NONE => -1,
+            p => elems[p as usize].neg_depth,
+        };
+        elems[i].neg_depth = if elems[i].hint < 0 {
+            elems[i].depth as i64
+        } else {
+            parent_neg
+        };
+    }
 }
 
 fn keep_block(b: &RawBlock, elems: &[Elem], region_depth: i64) -> bool {

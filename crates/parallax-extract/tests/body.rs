@@ -85,6 +85,59 @@ fn handles_div_and_br_markup() {
     assert!(t.contains("market every second Sunday"));
 }
 
+/// A blog page: a site description with commas in the header, and a post
+/// of short plain paragraphs in the CMS's own body markup.
+fn blog_page(post_class: &str) -> String {
+    format!(
+        r#"<!doctype html><html><head><title>Harbour notes</title></head><body>
+<div id="header-wrapper"><div class="header"><h1><a href="/">Harbour notes</a></h1>
+<p class="description">Every day I write about the harbour, its boats, its keepers, its storms, its ferries, its fishermen, its gulls, and the island's long winters, as well as the people who live there.</p></div></div>
+<div id="main"><div class="post"><h3 class="post-title">The new pier</h3>
+<div class="{post_class}">The new pier opened this morning after two years of work.<br><br>Boats queued at dawn to be the first to tie up there.<br><br>The harbour master said the old pier will close in May.<br><br>A ferry timetable follows next week.</div></div></div>
+</body></html>"#
+    )
+}
+
+#[test]
+fn site_header_loses_to_the_post_in_its_own_markup() {
+    let html = blog_page("post-body entry-content");
+    let t = extract(html.as_bytes(), &Options::default())
+        .unwrap()
+        .text();
+    assert!(t.contains("The new pier opened"), "{t}");
+    assert!(t.contains("harbour master said"), "{t}");
+    assert!(!t.contains("Every day I write"), "{t}");
+}
+
+#[test]
+fn prose_under_a_share_class_is_kept() {
+    // Some sites wrap the story in a "social-share" or "caption" element
+    // (a gallery's text); much prose there is the article, not a share bar.
+    let inner = r#"<article class="post"><h1>Harbour festival draws record crowds</h1>
+<div id="social-share" class="caption"><p>More than eight thousand people came to the harbour festival on Saturday, the organisers said, a record for the event in its thirty years, helped by the first dry weekend of the summer.</p>
+<p>The ferry company added four crossings to carry visitors from the mainland, and the lifeboat crew, who opened the festival with a display in the bay, collected more than in any year before.</p></div></article>"#;
+    let t = text(inner);
+    assert!(t.contains("eight thousand people"), "{t}");
+    assert!(t.contains("lifeboat crew"), "{t}");
+}
+
+#[test]
+fn short_share_bars_are_still_dropped() {
+    let t = text(ARTICLE);
+    assert!(!t.contains("Share on Twitter"), "{t}");
+}
+
+#[test]
+fn a_block_inside_comments_does_not_win() {
+    // A long comment thread outvotes a short article on raw length; being
+    // inside a comments section halves its score.
+    let inner = r#"<article class="story"><h1>Pier opens</h1><p>The new pier opened this morning after two years of work, the council said.</p><p>Boats queued at dawn to be the first to tie up, and the harbour master said the old pier will close in May.</p></article>
+<div class="comments"><dl><dd>I was there at dawn, and what a sight it was, with the boats, the flags, the band, the crowd, and the gulls.</dd><dd>Two years, for a pier? In my day, with fewer men, less money, and worse weather, we built one in a summer.</dd><dd>The old pier had character, history, charm, and a café; the new one has concrete, railings, lights, and rules.</dd><dd>Will the ferry use it, or only the fishing boats, the yachts, and the lifeboat? Nobody has said, yet.</dd></dl></div>"#;
+    let t = text(inner);
+    assert!(t.contains("The new pier opened"), "{t}");
+    assert!(!t.contains("In my day"), "{t}");
+}
+
 #[test]
 fn pathological_inputs_do_not_panic() {
     let deep = "<div>".repeat(100_000) + "text" + &"</div>".repeat(100_000);
