@@ -294,7 +294,10 @@ fn class_hint(class: Option<&str>, id: Option<&str>) -> i8 {
         }
         let lower = s.to_ascii_lowercase();
         for tok in lower.split(|c: char| c.is_ascii_whitespace()) {
-            if tok.is_empty() {
+            // WordPress names a post's categories and tags in its classes
+            // ("category-promo-videos", "tag-social-media"): the author's
+            // topics, not the page's layout.
+            if tok.is_empty() || tok.starts_with("category-") || tok.starts_with("tag-") {
                 continue;
             }
             let (mut tok_weak, mut tok_neg) = (false, false);
@@ -479,6 +482,12 @@ impl<'a> Walker<'a> {
             0
         } else if matches!(tag, "nav" | "aside" | "footer") {
             -1
+        } else if el
+            .attr("itemprop")
+            .is_some_and(|p| p.eq_ignore_ascii_case("articlebody"))
+        {
+            // schema.org microdata: the page's own statement of its body.
+            2
         } else {
             class_hint(el.attr("class"), el.id())
         };
@@ -863,4 +872,27 @@ fn fallback(blocks: &[RawBlock]) -> Vec<Block> {
             kind: b.kind,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hint_strengths() {
+        assert_eq!(class_hint(Some("post-body entry-content"), None), 2);
+        assert_eq!(class_hint(Some("post hentry"), None), 1);
+        assert_eq!(class_hint(Some("comments"), None), -1);
+        assert_eq!(class_hint(None, Some("header-wrapper")), -1);
+        assert_eq!(class_hint(Some("social-share"), None), WEAK_NEGATIVE);
+        // A boilerplate word beats a weak one in the same token.
+        assert_eq!(class_hint(Some("share-comments"), None), -1);
+    }
+
+    #[test]
+    fn wordpress_taxonomy_classes_are_not_layout() {
+        // Categories and tags name the post's topics, not the page layout.
+        let class = "post-7 post hentry category-promo-videos tag-promotion tag-social-media";
+        assert_eq!(class_hint(Some(class), None), 1);
+    }
 }

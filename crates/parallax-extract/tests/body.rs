@@ -139,6 +139,20 @@ fn a_block_inside_comments_does_not_win() {
 }
 
 #[test]
+fn microdata_article_body_is_the_body() {
+    // Without the header's class, the description competes on its own.
+    let html = blog_page("x")
+        .replace(r#"<div class="x">"#, r#"<div itemprop="articleBody">"#)
+        .replace(r#"id="header-wrapper""#, r#"id="about""#)
+        .replace(r#"class="header""#, "");
+    let t = extract(html.as_bytes(), &Options::default())
+        .unwrap()
+        .text();
+    assert!(t.contains("The new pier opened"), "{t}");
+    assert!(!t.contains("Every day I write"), "{t}");
+}
+
+#[test]
 fn pathological_inputs_do_not_panic() {
     let deep = "<div>".repeat(100_000) + "text" + &"</div>".repeat(100_000);
     let _ = extract(deep.as_bytes(), &Options::default()).unwrap();
