@@ -8,7 +8,7 @@
 //! | title | JSON-LD `headline`/`name` › `og:title` › Dublin Core › microdata `headline` › first `<h1>` › `<title>` |
 //! | description | JSON-LD › `og:description` › `<meta name=description>` › Dublin Core › microdata |
 //! | authors | JSON-LD `author` › `<meta name=author>`/`article:author` › Dublin Core `creator` › microdata › DOM byline |
-//! | published | JSON-LD `datePublished` › `article:published_time` › Dublin Core / date `<meta>` › microdata › `<time>` › URL date path |
+//! | published | JSON-LD `datePublished` › `article:published_time` › Dublin Core / date `<meta>` › microdata › `<time>` › URL date path › an element whose class names a date (`published`, `entry-date`, `date-header`, …; its `title` or its text, outside comments) |
 //! | modified | JSON-LD `dateModified` › `article:modified_time`/`og:updated_time` › Dublin Core › microdata |
 //! | outlet | JSON-LD `publisher.name` › `og:site_name` › Dublin Core `publisher` › `application-name` |
 //! | url | `<link rel=canonical>` › `og:url` › JSON-LD `url` › the URL passed in |
@@ -18,7 +18,7 @@
 //!
 //! Wire agencies named as authors ("AP", "Reuters", "AFP", "NCA NewsWire",
 //! ...) go to `credit`. Dates come only from JSON-LD, `<meta>`, microdata,
-//! `<time>` elements and the URL, never from other scripts; a date after
+//! `<time>` elements, the URL and date-classed elements, never from scripts; a date after
 //! `now`, or before 1900 (such as year 0001), is rejected.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -463,9 +463,192 @@ struct Collected {
     title_tag: Option<String>,
     h1: Option<String>,
     times: Vec<(String, bool)>,
+    /// Dates in elements whose class names a date (`published`,
+    /// `entry-date`, `date-header`, …) inside the post: the `title`
+    /// attribute (hAtom's `<abbr class="published" title="…">`) or the text.
+    dom_dates: Vec<DomDate>,
     itemprops: Vec<(String, String)>,
     bylines: Vec<String>,
     json_ld: Vec<String>,
+}
+
+/// A date stated in the page's markup outside `<meta>` and `<time>`.
+#[derive(Debug)]
+struct DomDate {
+    /// A machine-readable `title` attribute, when the element has one.
+    title: Option<String>,
+    /// The element's text (short).
+    text: String,
+}
+
+/// Class tokens of elements that hold the post's date.
+const DATE_CLASSES: &[&str] = &[
+    "published",
+    "entry-date",
+    "post-date",
+    "postdate",
+    "date-header",
+    "timestamp",
+    "post-timestamp",
+    "dateline",
+    "date",
+    "article-date",
+    "pubdate",
+    "posted-on",
+    "byline-date",
+];
+
+/// Whether an element's class names a date.
+fn is_date_element(el: &scraper::node::Element) -> bool {
+    el.attr("class").is_some_and(|cl| {
+        cl.split_ascii_whitespace()
+            .any(|t| DATE_CLASSES.iter().any(|d| t.eq_ignore_ascii_case(d)))
+    })
+}
+
+/// Whether a node is inside reader comments, the site's header, navigation
+/// or sidebars, or a list item: their dates are not the post's (a masthead's
+/// "today", a teaser's date, a comment's). A post's own header
+/// (`entry-header`, `<header>` inside `<article>`) is inside the post.
+fn outside_the_post(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    const AWAY: &[&str] = &[
+        "comment", "sidebar", "widget", "nav", "related", "featured", "slide", "footer", "menu",
+        "popular", "recent",
+    ];
+    let in_article = node
+        .ancestors()
+        .any(|a| matches!(a.value(), Node::Element(e) if e.name() == "article"));
+    node.ancestors().any(|a| match a.value() {
+        Node::Element(e) => {
+            matches!(e.name(), "nav" | "aside" | "footer" | "li")
+                || (e.name() == "header" && !in_article)
+                || [e.attr("class"), e.id()].into_iter().flatten().any(|v| {
+                    v.len() < 300
+                        && v.split_ascii_whitespace().any(|t| {
+                            let l = t.to_ascii_lowercase();
+                            l.starts_with("header")
+                                || l == "masthead"
+                                || AWAY.iter().any(|w| l.contains(w))
+                        })
+                })
+        }
+        _ => false,
+    })
+}
+
+const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The month (1-12) a word names: the full English name or its first three
+/// letters ("Sept" too).
+fn month_of(word: &str) -> Option<u32> {
+    let w = word.to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    MONTH_NAMES
+        .iter()
+        .position(|m| {
+            *m == w || (w.len() <= 4 && m.starts_with(&w) && (w.len() == 3 || w == "sept"))
+        })
+        .map(|i| i as u32 + 1)
+}
+
+/// A date written out in English ("Tuesday, October 23, 2012",
+/// "Nov 13th 2012 12:58PM", "23 October 2012, 5:27 pm"): a month name, a
+/// day and a four-digit year near it, and the clock time that follows, if
+/// any. No zone is written, so the time is taken as UTC.
+pub(crate) fn parse_text_date(raw: &str) -> Option<DateTime<FixedOffset>> {
+    if raw.len() > 120 {
+        return None;
+    }
+    let words: Vec<&str> = raw
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == ':'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mi = words.iter().position(|w| month_of(w).is_some())?;
+    let month = month_of(words[mi])?;
+    let day_of = |w: &str| -> Option<u32> {
+        let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let rest = &w[digits.len()..];
+        if !matches!(rest, "" | "st" | "nd" | "rd" | "th") {
+            return None;
+        }
+        digits.parse().ok().filter(|d| (1..=31).contains(d))
+    };
+    let year_of = |w: &str| -> Option<i32> {
+        (w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| w.parse().ok())
+            .flatten()
+            .filter(|y| (1990..=2100).contains(y))
+    };
+    // "October 23, 2012" or "23 October 2012".
+    let (day, year, after) = if let (Some(d), Some(y)) = (
+        words.get(mi + 1).and_then(|w| day_of(w)),
+        words.get(mi + 2).and_then(|w| year_of(w)),
+    ) {
+        (d, y, mi + 3)
+    } else if let (Some(d), Some(y)) = (
+        mi.checked_sub(1).and_then(|i| day_of(words[i])),
+        words.get(mi + 1).and_then(|w| year_of(w)),
+    ) {
+        (d, y, mi + 2)
+    } else {
+        return None;
+    };
+    let date = NaiveDate::from_ymd_opt(year, month, day)?;
+    let mut time = chrono::NaiveTime::from_hms_opt(0, 0, 0)?;
+    // A clock time among the next three words: "10:47 pm", "12:58PM".
+    for (k, w) in words.iter().enumerate().skip(after).take(3) {
+        let lower = w.to_ascii_lowercase();
+        let (clock, mut half) = match lower.strip_suffix("pm") {
+            Some(c) => (c.to_string(), Some(true)),
+            None => match lower.strip_suffix("am") {
+                Some(c) => (c.to_string(), Some(false)),
+                None => (lower.clone(), None),
+            },
+        };
+        let Some((h, m)) = clock.split_once(':') else {
+            continue;
+        };
+        let (Ok(mut h), Ok(m)) = (h.parse::<u32>(), m.get(..2).unwrap_or(m).parse::<u32>()) else {
+            break;
+        };
+        if half.is_none() {
+            half = match words.get(k + 1).map(|w| w.to_ascii_lowercase()).as_deref() {
+                Some("pm") => Some(true),
+                Some("am") => Some(false),
+                _ => None,
+            };
+        }
+        match half {
+            Some(true) if h < 12 => h += 12,
+            Some(false) if h == 12 => h = 0,
+            _ => {}
+        }
+        if let Some(t) = chrono::NaiveTime::from_hms_opt(h, m, 0) {
+            time = t;
+        }
+        break;
+    }
+    FixedOffset::east_opt(0)?
+        .from_local_datetime(&date.and_time(time))
+        .single()
 }
 
 fn text_of(node: ego_tree::NodeRef<'_, Node>, limit: usize) -> String {
@@ -546,6 +729,15 @@ fn collect(doc: &Html) -> Collected {
             "time" => {
                 if let Some(dt) = el.attr("datetime") {
                     c.times.push((dt.to_string(), el.attr("pubdate").is_some()));
+                }
+            }
+            _ if c.dom_dates.len() < 5 && is_date_element(el) && !outside_the_post(node) => {
+                let text = text_of(node, 160);
+                if text.len() <= 120 {
+                    c.dom_dates.push(DomDate {
+                        title: el.attr("title").map(str::to_string),
+                        text,
+                    });
                 }
             }
             "script" => {
@@ -799,6 +991,17 @@ pub(crate) fn extract_metadata(doc: &Html, url: Option<&str>, now: DateTime<Utc>
                 .or_else(|| url.and_then(date_from_url))
                 .or_else(|| meta(&["og:url"]).and_then(|u| date_from_url(&u)));
             from_url.filter(|d| plausible(*d, now)).map(|d| (d, "url"))
+        })
+        .or_else(|| {
+            c.dom_dates.iter().find_map(|d| {
+                d.title
+                    .as_deref()
+                    .and_then(parse_date)
+                    .or_else(|| parse_date(&d.text))
+                    .or_else(|| parse_text_date(&d.text))
+                    .filter(|d| plausible(*d, now))
+                    .map(|d| (d, "dom"))
+            })
         });
     m.modified = ok(ld_str("dateModified"))
         .map(|d| (d, "json-ld"))
@@ -877,6 +1080,37 @@ mod tests {
             assert!(parse_date(s).is_some(), "{s}");
         }
         assert!(parse_date("yesterday").is_none());
+    }
+
+    #[test]
+    fn dates_written_out_in_english() {
+        let ymd_hm = |s: &str| parse_text_date(s).map(|d| d.format("%Y-%m-%d %H:%M").to_string());
+        assert_eq!(
+            ymd_hm("Tuesday, October 23, 2012").as_deref(),
+            Some("2012-10-23 00:00")
+        );
+        assert_eq!(
+            ymd_hm("Nov 13th 2012 12:58PM").as_deref(),
+            Some("2012-11-13 12:58")
+        );
+        assert_eq!(
+            ymd_hm("23 October 2012, 5:27 pm").as_deref(),
+            Some("2012-10-23 17:27")
+        );
+        assert_eq!(
+            ymd_hm("Sept 3, 2011 at 12:05 am").as_deref(),
+            Some("2011-09-03 00:05")
+        );
+        assert_eq!(
+            ymd_hm("Posted on August 9, 2012 9:26AM").as_deref(),
+            Some("2012-08-09 09:26")
+        );
+        // No year, no day, an impossible day, or a month word alone.
+        assert_eq!(ymd_hm("October 23"), None);
+        assert_eq!(ymd_hm("October 2012"), None);
+        assert_eq!(ymd_hm("February 30, 2012"), None);
+        assert_eq!(ymd_hm("May I say 12 things in 2012"), None);
+        assert_eq!(ymd_hm("6 hrs ago"), None);
     }
 
     #[test]

@@ -262,3 +262,25 @@ fn size_limit_is_enforced() {
     };
     assert!(extract(page("", "").as_bytes(), &o).is_err());
 }
+
+#[test]
+fn date_classed_elements_inside_the_post() {
+    // Blogger and WordPress markup of 2012: no <meta> or <time>, no date in
+    // the URL; a masthead shows today's date and a teaser list another.
+    let body = r#"<div id="header"><span class="date-header">Wednesday, November 7 2012</span></div>
+<ul class="top-posts"><li><span class="date">October 2, 2012</span> Another post</li></ul>
+<div class="post hentry"><h3 class="post-title">The new pier</h3>
+<a class="timestamp-link" href="/p"><abbr class="published" title="2012-10-23T16:02:00-07:00">4:02 PM</abbr></a>
+<div class="post-body"><p>The new pier opened this morning after two years of work, the council said.</p></div></div>
+<div class="comments"><span class="date">October 25, 2012 at 10:47 pm</span></div>"#;
+    let e = extract(page("", body).as_bytes(), &opts()).unwrap();
+    assert_eq!(ymd(e.published), Some("2012-10-23".to_string()));
+    assert_eq!(e.sources.get("published").copied(), Some("dom"));
+    // Without the abbr, the written-out date of a post-date element.
+    let body = body.replace(
+        r#"<abbr class="published" title="2012-10-23T16:02:00-07:00">4:02 PM</abbr>"#,
+        r#"<span class="post-date">Posted on October 22, 2012</span>"#,
+    );
+    let e = extract(page("", &body).as_bytes(), &opts()).unwrap();
+    assert_eq!(ymd(e.published), Some("2012-10-22".to_string()));
+}
