@@ -7,6 +7,14 @@
 //! container, plus siblings that look like article text, is kept, and within
 //! it blocks under boilerplate markup (share bars, related links, comments,
 //! captions, newsletter boxes, ads) and link-heavy blocks are dropped.
+//!
+//! Class and id hints come in strengths: the CMS's own article-body markup
+//! (`entry-content`, `article-body`, `itemprop="articleBody"`) doubles a
+//! container's score; a boilerplate word (`comment`, `sidebar`, a site
+//! `header`, …) halves the score of the element and of every candidate
+//! inside it; a weaker boilerplate word (`share`, `caption`, `gallery`) is
+//! cleared when its element holds much prose, since some sites wrap the
+//! story itself in such markup.
 
 use aho_corasick::AhoCorasick;
 use ego_tree::NodeRef;
@@ -18,6 +26,8 @@ use crate::{Block, BlockKind, Options};
 
 const NONE: u32 = u32::MAX;
 
+/// The factor on the score of a container in the article body's own markup
+/// ([`STRONG_POS`], `itemprop="articleBody"`).
 const STRONG_BOOST: f64 = 2.0;
 
 /// Tags whose whole subtree is never article text.
@@ -281,8 +291,9 @@ fn hint_words() -> &'static AhoCorasick {
     })
 }
 
-/// Class/id hint: -1 boilerplate, -2 boilerplate unless it holds much prose, +1 article-like, +2 the article body's
-/// own markup, 0 neither.
+/// Class/id hint: -1 boilerplate, -2 boilerplate unless it holds much
+/// prose ([`WEAK_NEG`]), +1 article-like, +2 the article body's own markup
+/// ([`STRONG_POS`]), 0 neither.
 fn class_hint(class: Option<&str>, id: Option<&str>) -> i8 {
     let mut neg = false;
     let mut weak_neg = false;
