@@ -536,6 +536,9 @@ fn outside_the_post(node: ego_tree::NodeRef<'_, Node>) -> bool {
     })
 }
 
+/// English month names, lower case. The same list as
+/// `parallax_text::calendar::MONTHS`, kept here because this crate depends
+/// on none of ours (see ARCHITECTURE.md).
 const MONTH_NAMES: [&str; 12] = [
     "january",
     "february",
@@ -578,8 +581,10 @@ pub(crate) fn parse_text_date(raw: &str) -> Option<DateTime<FixedOffset>> {
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == ':'))
         .filter(|w| !w.is_empty())
         .collect();
-    let mi = words.iter().position(|w| month_of(w).is_some())?;
-    let month = month_of(words[mi])?;
+    let (mi, month) = words
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| month_of(w).map(|m| (i, m)))?;
     let day_of = |w: &str| -> Option<u32> {
         let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
         if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -612,43 +617,40 @@ pub(crate) fn parse_text_date(raw: &str) -> Option<DateTime<FixedOffset>> {
         return None;
     };
     let date = NaiveDate::from_ymd_opt(year, month, day)?;
-    let mut time = chrono::NaiveTime::from_hms_opt(0, 0, 0)?;
-    // A clock time among the next three words: "10:47 pm", "12:58PM".
-    for (k, w) in words.iter().enumerate().skip(after).take(3) {
-        let lower = w.to_ascii_lowercase();
-        let (clock, mut half) = match lower.strip_suffix("pm") {
-            Some(c) => (c.to_string(), Some(true)),
-            None => match lower.strip_suffix("am") {
-                Some(c) => (c.to_string(), Some(false)),
-                None => (lower.clone(), None),
-            },
-        };
-        let Some((h, m)) = clock.split_once(':') else {
-            continue;
-        };
-        let (Ok(mut h), Ok(m)) = (h.parse::<u32>(), m.get(..2).unwrap_or(m).parse::<u32>()) else {
-            break;
-        };
-        if half.is_none() {
-            half = match words.get(k + 1).map(|w| w.to_ascii_lowercase()).as_deref() {
-                Some("pm") => Some(true),
-                Some("am") => Some(false),
-                _ => None,
-            };
-        }
-        match half {
-            Some(true) if h < 12 => h += 12,
-            Some(false) if h == 12 => h = 0,
-            _ => {}
-        }
-        if let Some(t) = chrono::NaiveTime::from_hms_opt(h, m, 0) {
-            time = t;
-        }
-        break;
-    }
+    let time = clock_time(&words[after.min(words.len())..])
+        .or_else(|| chrono::NaiveTime::from_hms_opt(0, 0, 0))?;
     FixedOffset::east_opt(0)?
         .from_local_datetime(&date.and_time(time))
         .single()
+}
+
+/// The clock time among the first three words, with "am"/"pm" attached or
+/// as the next word: "10:47 pm", "12:58PM", "17:05".
+fn clock_time(words: &[&str]) -> Option<chrono::NaiveTime> {
+    let k = words.iter().take(3).position(|w| w.contains(':'))?;
+    let lower = words[k].to_ascii_lowercase();
+    let next = words.get(k + 1).map(|w| w.to_ascii_lowercase());
+    let (clock, half) = if let Some(c) = lower.strip_suffix("pm") {
+        (c, Some(true))
+    } else if let Some(c) = lower.strip_suffix("am") {
+        (c, Some(false))
+    } else {
+        let half = match next.as_deref() {
+            Some("pm") => Some(true),
+            Some("am") => Some(false),
+            _ => None,
+        };
+        (lower.as_str(), half)
+    };
+    let (h, m) = clock.split_once(':')?;
+    let mut h: u32 = h.parse().ok()?;
+    let m: u32 = m.get(..2).unwrap_or(m).parse().ok()?;
+    match half {
+        Some(true) if h < 12 => h += 12,
+        Some(false) if h == 12 => h = 0,
+        _ => {}
+    }
+    chrono::NaiveTime::from_hms_opt(h, m, 0)
 }
 
 fn text_of(node: ego_tree::NodeRef<'_, Node>, limit: usize) -> String {
@@ -1085,26 +1087,15 @@ mod tests {
     #[test]
     fn dates_written_out_in_english() {
         let ymd_hm = |s: &str| parse_text_date(s).map(|d| d.format("%Y-%m-%d %H:%M").to_string());
-        assert_eq!(
-            ymd_hm("Tuesday, October 23, 2012").as_deref(),
-            Some("2012-10-23 00:00")
-        );
-        assert_eq!(
-            ymd_hm("Nov 13th 2012 12:58PM").as_deref(),
-            Some("2012-11-13 12:58")
-        );
-        assert_eq!(
-            ymd_hm("23 October 2012, 5:27 pm").as_deref(),
-            Some("2012-10-23 17:27")
-        );
-        assert_eq!(
-            ymd_hm("Sept 3, 2011 at 12:05 am").as_deref(),
-            Some("2011-09-03 00:05")
-        );
-        assert_eq!(
-            ymd_hm("Posted on August 9, 2012 9:26AM").as_deref(),
-            Some("2012-08-09 09:26")
-        );
+        for (text, want) in [
+            ("Tuesday, October 23, 2012", "2012-10-23 00:00"),
+            ("Nov 13th 2012 12:58PM", "2012-11-13 12:58"),
+            ("23 October 2012, 5:27 pm", "2012-10-23 17:27"),
+            ("Sept 3, 2011 at 12:05 am", "2011-09-03 00:05"),
+            ("Posted on August 9, 2012 9:26AM", "2012-08-09 09:26"),
+        ] {
+            assert_eq!(ymd_hm(text).as_deref(), Some(want), "{text}");
+        }
         // No year, no day, an impossible day, or a month word alone.
         assert_eq!(ymd_hm("October 23"), None);
         assert_eq!(ymd_hm("October 2012"), None);
