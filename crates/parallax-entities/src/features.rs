@@ -9,17 +9,20 @@ use crate::lexicon::Lexicon;
 use rustc_hash::FxHashMap;
 
 /// Feature-set version recorded in model headers; bump when features change.
-pub const FEATURE_VERSION: u32 = 11;
+pub const FEATURE_VERSION: u32 = 12;
 
 const NO_CLUSTER: u16 = u16::MAX;
 
 /// Hash of the compiled data the features read: the gazetteers (with the
-/// person names) and the embedding clusters. Recorded in model headers, so
+/// person names), the embedding clusters and the word statistics. Recorded in model headers, so
 /// a model trained on other lists is detected.
 pub fn data_hash() -> u64 {
     mix(
-        crate::gazetteer::builtin().content_hash(),
-        crate::embclusters::builtin().content_hash(),
+        mix(
+            crate::gazetteer::builtin().content_hash(),
+            crate::embclusters::builtin().content_hash(),
+        ),
+        crate::wordstats::builtin().content_hash(),
     )
 }
 
@@ -43,7 +46,17 @@ struct Tok {
     names: u8,
     /// Embedding clusters (coarse, fine).
     emb: [u16; 2],
+    /// Share of capitalised occurrences in a large corpus, in tenths (11:
+    /// 99% or more; [`NO_STATS`]: not in the word-statistics table).
+    cap_bin: u8,
+    /// Minus the word's log probability (0: not in the table).
+    rarity: u8,
+    /// Brown cluster of the form matching the token's case (0: none).
+    brown: u32,
 }
+
+/// `cap_bin` of a word missing from the word-statistics table.
+const NO_STATS: u8 = 12;
 
 /// Document-level facts about token strings: bit 0 = seen all-lowercase,
 /// bit 1 = seen capitalised in the middle of a mixed-case sentence.
@@ -193,6 +206,7 @@ mod t {
     pub const KNOWN: u64 = 170;
     pub const NAMES: u64 = 180;
     pub const EMB: u64 = 190;
+    pub const WS: u64 = 220;
 }
 
 /// Reusable feature extractor.
@@ -239,6 +253,7 @@ impl<'a> Extractor<'a> {
         self.toks.clear();
         self.lowers.clear();
         let emb_table = crate::embclusters::builtin();
+        let stats_table = crate::wordstats::builtin();
         for w in sent {
             self.lower_buf.clear();
             for c in w.chars() {
@@ -262,6 +277,19 @@ impl<'a> Extractor<'a> {
                 .get(lh)
                 .unwrap_or([NO_CLUSTER, NO_CLUSTER, NO_CLUSTER, 12]);
             let clusters = [cl[0], cl[1], cl[2]];
+            let init_cap = first.is_uppercase();
+            let (cap_bin, rarity, brown) = match stats_table.get(lh) {
+                Some(s) => (
+                    if s.cap_share >= 99 {
+                        11
+                    } else {
+                        s.cap_share / 10
+                    },
+                    s.log_prob.unsigned_abs(),
+                    s.cluster(init_cap),
+                ),
+                None => (NO_STATS, 0, 0),
+            };
             self.lowers.push(lh);
             self.toks.push(Tok {
                 lower: lh,
@@ -270,7 +298,7 @@ impl<'a> Extractor<'a> {
                 long_shape,
                 pre,
                 suf,
-                init_cap: first.is_uppercase(),
+                init_cap,
                 all_caps: has_alpha && !w.chars().any(char::is_lowercase),
                 has_alpha,
                 clusters,
@@ -278,6 +306,9 @@ impl<'a> Extractor<'a> {
                 gaz: 0,
                 names: self.gaz.person_name_bits(lh),
                 emb: emb_table.get(lh),
+                cap_bin,
+                rarity,
+                brown,
             });
         }
         self.gaz.match_tokens(&self.lowers, &mut self.gaz_buf);
@@ -434,6 +465,36 @@ impl<'a> Extractor<'a> {
             feats.push(f(t::EMB + 9, mix(tk.shape, emb_at(ii + 1, 0))));
             feats.push(f(t::EMB + 10, emb_at(ii - 2, 0)));
             feats.push(f(t::EMB + 11, emb_at(ii + 2, 0)));
+            // corpus-wide case habits, frequency and Brown clusters
+            let case_ctx = tk.init_cap as u64
+                | (tk.all_caps as u64) << 1
+                | ((i == 0) as u64) << 2
+                | (caps_sent as u64) << 3;
+            feats.push(f(t::WS, tk.cap_bin as u64));
+            feats.push(f(t::WS + 1, mix(tk.cap_bin as u64, case_ctx)));
+            feats.push(f(t::WS + 2, mix(tk.rarity as u64, tk.shape)));
+            if tk.brown != 0 {
+                for (k, bits) in [4u32, 6, 10, 20].into_iter().enumerate() {
+                    let prefix = tk.brown & ((1 << bits) - 1);
+                    feats.push(f(t::WS + 3 + k as u64, prefix as u64));
+                }
+                feats.push(f(t::WS + 7, mix((tk.brown & 0x3ff) as u64, tk.shape)));
+            }
+            // Brown path prefixes of 6 and 10 bits around the token
+            let brown_at = |j: isize| tok_at(toks, j, |t| (t.brown & 0x3f) as u64);
+            let brown10_at = |j: isize| tok_at(toks, j, |t| (t.brown & 0x3ff) as u64);
+            let brown6 = (tk.brown & 0x3f) as u64;
+            let cap_at = |j: isize| tok_at(toks, j, |t| t.cap_bin as u64);
+            feats.push(f(t::WS + 8, brown_at(ii - 1)));
+            feats.push(f(t::WS + 9, brown_at(ii + 1)));
+            feats.push(f(t::WS + 10, mix(cap_at(ii - 1), tk.cap_bin as u64)));
+            feats.push(f(t::WS + 11, mix(tk.cap_bin as u64, cap_at(ii + 1))));
+            feats.push(f(t::WS + 12, brown10_at(ii - 1)));
+            feats.push(f(t::WS + 13, brown10_at(ii + 1)));
+            feats.push(f(t::WS + 14, mix(brown_at(ii - 1), brown6)));
+            feats.push(f(t::WS + 15, mix(brown6, brown_at(ii + 1))));
+            feats.push(f(t::WS + 16, mix(tk.cap_bin as u64, brown6)));
+            feats.push(f(t::WS + 17, mix(tk.rarity as u64, case_ctx)));
             let flags = (tk.init_cap as u64)
                 | (tk.all_caps as u64) << 1
                 | (caps_sent as u64) << 2

@@ -180,8 +180,9 @@ pub struct ModelInfo {
     pub train_hash: u64,
     /// xxh3-64 of the unlabelled text used for clusters (0 when none).
     pub unlabelled_hash: u64,
-    /// [`crate::features::data_hash`]: the gazetteers, person names and
-    /// embedding clusters the features were computed with.
+    /// [`crate::features::data_hash`]: the gazetteers, person names,
+    /// embedding clusters and word statistics the features were computed
+    /// with.
     pub gazetteer_hash: u64,
     /// Feature-set version.
     pub feature_version: u32,
