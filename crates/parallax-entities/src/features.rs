@@ -22,7 +22,7 @@ pub fn data_hash() -> u64 {
             crate::gazetteer::builtin().content_hash(),
             crate::embclusters::builtin().content_hash(),
         ),
-        crate::wordstats::builtin().content_hash(),
+        parallax_text::wordstats::builtin().content_hash(),
     )
 }
 
@@ -253,7 +253,7 @@ impl<'a> Extractor<'a> {
         self.toks.clear();
         self.lowers.clear();
         let emb_table = crate::embclusters::builtin();
-        let stats_table = crate::wordstats::builtin();
+        let stats_table = parallax_text::wordstats::builtin();
         for w in sent {
             self.lower_buf.clear();
             for c in w.chars() {

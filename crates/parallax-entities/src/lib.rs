@@ -10,7 +10,7 @@
 //!   clusters built offline from unlabelled news text ([`clusters`]),
 //!   clusters of a pretrained model's input embeddings ([`embclusters`]),
 //!   a word's corpus-wide capitalisation share, frequency and Brown
-//!   cluster ([`wordstats`]),
+//!   cluster (`parallax_text::wordstats`),
 //!   gazetteer matches ([`gazetteer`]), a lexicon of training-data entity
 //!   strings (jackknifed), and a second pass that sees the first pass's
 //!   labels of the same words elsewhere in the document ("two-stage"
@@ -49,7 +49,6 @@ mod model;
 pub mod resolve;
 pub mod tokens;
 mod train;
-pub mod wordstats;
 
 pub use model::{ModelInfo, Recogniser};
 pub use parallax_core::{EntityKind, Span};

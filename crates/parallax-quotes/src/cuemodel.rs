@@ -21,7 +21,7 @@ use thiserror::Error;
 
 /// Bits of the hashed feature table.
 const BITS: u32 = 18;
-const MAGIC: &[u8; 8] = b"PXCUES01";
+const MAGIC: &[u8; 8] = b"PXCUES02";
 
 /// A model file that cannot be read.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -109,6 +109,9 @@ impl CueModel {
         if b.len() < 24 || &b[..8] != MAGIC {
             return Err(CueModelError::Magic);
         }
+        // The word-cluster table the features read is parsed with the
+        // model (tens of milliseconds), not inside the first scoring.
+        parallax_text::wordstats::builtin();
         let u32_at = |k: usize| u32::from_le_bytes([b[k], b[k + 1], b[k + 2], b[k + 3]]);
         let f32_at = |k: usize| f32::from_bits(u32_at(k));
         let n = u32_at(8) as usize;
@@ -339,6 +342,20 @@ fn shape(doc: &Doc, j: usize) -> &'static str {
     }
 }
 
+/// `n` in decimal, written into `buf` (no allocation).
+fn decimal(mut n: u32, buf: &mut [u8; 10]) -> &str {
+    let mut k = buf.len();
+    loop {
+        k -= 1;
+        buf[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[k..]).unwrap_or("")
+}
+
 fn suffix(w: &str, n: usize) -> &str {
     let mut k = w.len().saturating_sub(n);
     while !w.is_char_boundary(k) {
@@ -440,6 +457,21 @@ pub(crate) fn features(doc: &Doc, i: usize, lo: usize, hi: usize, mut emit: impl
         29,
         &[w, if k > lo { shape(doc, k - 1) } else { "<s>" }],
     ));
+    // The word's Brown cluster (6-, 10- and 20-bit path prefixes): verbs
+    // of saying, believing and criticising share paths, so a cue word
+    // never seen in training still scores like its kin.
+    let cluster = parallax_text::wordstats::builtin()
+        .lookup(w)
+        .map_or(0, |s| s.cluster(false));
+    if cluster != 0 {
+        let mut buf = [0u8; 10];
+        for (template, bits) in [(30u8, 6u32), (31, 10), (32, 20)] {
+            emit(hash(
+                template,
+                &[decimal(cluster & ((1 << bits) - 1), &mut buf)],
+            ));
+        }
+    }
 }
 
 /// Gold cue tokens of one text: each candidate token's features and
@@ -548,6 +580,14 @@ mod tests {
                     .collect::<Vec<_>>()
             })
             .collect()
+    }
+
+    #[test]
+    fn decimal_writes_digits() {
+        let mut buf = [0u8; 10];
+        assert_eq!(decimal(0, &mut buf), "0");
+        assert_eq!(decimal(1446, &mut buf), "1446");
+        assert_eq!(decimal(u32::MAX, &mut buf), "4294967295");
     }
 
     #[test]

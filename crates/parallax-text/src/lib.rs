@@ -8,6 +8,8 @@
 //! - [`language`]: language identification.
 //! - [`calendar`]: month and weekday names.
 //! - [`shingles`]: hashed word n-grams for near-duplicate detection.
+//! - [`wordstats`]: corpus-wide case habits, frequency and Brown clusters
+//!   of 227,000 English words (a table embedded in the binary).
 //!
 //! Every function is pure: no I/O, no global mutable state.
 
@@ -19,6 +21,7 @@ pub mod shingles;
 pub mod stem;
 pub mod stopwords;
 pub mod tokens;
+pub mod wordstats;
 
 pub use language::detect_language;
 pub use normalise::normalise;

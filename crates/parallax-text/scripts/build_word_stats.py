@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds crates/parallax-entities/data/word_stats.tsv.
+"""Builds crates/parallax-text/data/word_stats.tsv.
 
 Downloads the PyPI package `spacy-lookups-data` 1.0.5 (MIT) into a
 temporary directory (pip download, nothing is installed) and reads two of
@@ -24,7 +24,7 @@ These are the recogniser's corpus-wide facts about a word: how it is usually
 written (a word capitalised 99% of the time is a name even at the start of a
 sentence or in an all-capitals headline) and its distributional class.
 
-Usage: python3 crates/parallax-entities/scripts/build_word_stats.py
+Usage: python3 crates/parallax-text/scripts/build_word_stats.py
 """
 import gzip
 import json
