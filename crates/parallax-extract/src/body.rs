@@ -21,6 +21,7 @@ use ego_tree::NodeRef;
 use scraper::{Html, Node};
 use std::sync::OnceLock;
 
+use crate::stated::StatedBody;
 use crate::text::{normalize_ws, word_chars};
 use crate::{Block, BlockKind, Options};
 
@@ -652,10 +653,27 @@ fn looks_boiler(text: &str) -> bool {
 pub(crate) fn extract_body(
     doc: &Html,
     opts: &Options,
-    _json_ld_body: Option<&str>,
+    json_ld_body: Option<&str>,
     _title: Option<&str>,
 ) -> Vec<Block> {
     let mut w = walk(doc, opts.max_nodes);
+    let out = dom_body(&mut w, opts);
+    match json_ld_body.and_then(StatedBody::new) {
+        // The page's JSON-LD states its story: a second opinion.
+        Some(stated) => stated.reconcile(
+            out,
+            w.blocks
+                .iter()
+                .filter(|b| b.link_chars * 2 < b.chars)
+                .map(|b| (b.text.as_str(), b.kind)),
+        ),
+        None => out,
+    }
+}
+
+/// The body as the page's layout shows it: the best-scoring container and
+/// its article-like siblings.
+fn dom_body(w: &mut Walker<'_>, opts: &Options) -> Vec<Block> {
     if w.blocks.is_empty() {
         return Vec::new();
     }

@@ -5,7 +5,9 @@
 //! links, comments, share bars, cookie banners, captions and newsletter boxes
 //! removed) plus metadata (title, standfirst, authors and wire credits,
 //! dates, outlet, canonical URL, language, section, image), each metadata
-//! field recording which source it was taken from.
+//! field recording which source it was taken from. When the page's JSON-LD
+//! states the story's text (`articleBody`), the body found from the layout
+//! is checked against it, and gives way when it misses most of it.
 //!
 //! The crate does no file or network I/O. Input handling is defensive: gzip
 //! input is detected by its magic bytes, the character set is found from the
@@ -24,6 +26,7 @@ mod decode;
 mod guard;
 mod meta;
 pub mod metric;
+mod stated;
 mod text;
 
 use std::collections::BTreeMap;

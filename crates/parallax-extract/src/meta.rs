@@ -1062,7 +1062,12 @@ pub(crate) fn extract_metadata(doc: &Html, url: Option<&str>, now: DateTime<Utc>
         .or_else(|| meta(&["og:image", "og:image:url", "og:image:secure_url"]).map(|v| (v, "og")))
         .or_else(|| meta(&["twitter:image", "twitter:image:src"]).map(|v| (v, "meta")))
         .or_else(|| item(&["image"]).map(|v| (v, "microdata")));
-    m.json_ld_body = ld_str("articleBody");
+    // Line breaks kept: they separate the stated text's paragraphs.
+    m.json_ld_body = art
+        .and_then(|a| a.get("articleBody"))
+        .and_then(Value::as_str)
+        .map(decode_basic_entities)
+        .filter(|s| !s.trim().is_empty());
     m
 }
 

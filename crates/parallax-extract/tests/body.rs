@@ -159,3 +159,66 @@ fn pathological_inputs_do_not_panic() {
     let _ = extract(&[0x1f, 0x8b, 0, 1, 2], &Options::default());
     let _ = extract(&[0xff, 0xfe, 0x41, 0x00], &Options::default());
 }
+
+/// A page that renders its story with script: the HTML holds a loading
+/// notice and the JSON-LD `articleBody`, which becomes the body.
+#[test]
+fn a_script_rendered_page_gives_its_json_ld_article_body() {
+    let html = r#"<!doctype html><html><head><title>Gullrock</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",
+"headline":"Lighthouse keepers return to Gullrock",
+"articleBody":"For the first time in forty years, keepers will live at the Gullrock lighthouse after the trust that owns it agreed to restore the cottages.\n\nThe trust said the decision followed a survey of visitors, most of whom wanted the station to be staffed again during the winter storms.\n\nWork on the cottages begins in March."}
+</script></head><body><div id="app"><p>Loading the story, please wait a moment while the page loads its content.</p></div>
+<footer><p>Copyright 2024 Gullrock Gazette. All rights reserved.</p></footer></body></html>"#;
+    let e = extract(html.as_bytes(), &Options::default()).unwrap();
+    let paras: Vec<&str> = e.paragraphs.iter().map(|b| b.text.as_str()).collect();
+    assert_eq!(paras.len(), 3, "{paras:?}");
+    assert!(paras[0].starts_with("For the first time in forty years"));
+    assert_eq!(paras[2], "Work on the cottages begins in March.");
+    assert!(!e.text().contains("Loading"));
+}
+
+/// When the layout's extraction holds the stated text, it is kept as laid
+/// out (headline, quotes, order), not replaced by the JSON-LD string.
+#[test]
+fn an_agreeing_json_ld_article_body_keeps_the_layout() {
+    let body = "For the first time in forty years, keepers will live at the Gullrock lighthouse after the trust that owns it agreed to restore the cottages. The trust said the decision followed a survey of visitors, most of whom wanted the station to be staffed again during the winter storms. Work on the cottages begins in March and is expected to take eight months, according to the trust's chair, who spoke at the harbour on Monday.";
+    let ld = format!(
+        r#"<script type="application/ld+json">{{"@type":"NewsArticle","headline":"Lighthouse keepers return to Gullrock","articleBody":"{body}"}}</script>"#
+    );
+    let plain = extract(wrap(ARTICLE).as_bytes(), &Options::default()).unwrap();
+    let page = wrap(ARTICLE).replace("<title>", &format!("{ld}<title>"));
+    let with_ld = extract(page.as_bytes(), &Options::default()).unwrap();
+    assert_eq!(plain.paragraphs, with_ld.paragraphs);
+    assert!(with_ld
+        .paragraphs
+        .iter()
+        .any(|b| b.kind == BlockKind::Quote));
+}
+
+/// The scorer's pick loses to the blocks the JSON-LD states: here a long
+/// reader thread, with no class names to mark it, outweighs a short story.
+#[test]
+fn json_ld_article_body_overrules_a_wrong_container() {
+    let story = [
+        "The Varnholt ferry resumed its crossings on Tuesday after a week of storms had closed the island's only pier.",
+        "Harbour master Ilse Brenner said the pier had been repaired overnight and that the first boat left at seven with forty passengers on board.",
+    ];
+    let comment = "I have taken this ferry for thirty years, and in all that time, through every winter, every strike, and every storm, it has never been so badly run, so late, or so expensive, and nobody at the council seems to care, not the mayor, not the harbour board, not anyone.";
+    let thread: String = (0..6).map(|_| format!("<p>{comment}</p>")).collect();
+    let html = format!(
+        r#"<!doctype html><html><head><title>Ferry</title>
+<script type="application/ld+json">{{"@type":"NewsArticle","headline":"Ferry resumes","articleBody":"{} {}"}}</script>
+</head><body><div><p>{}</p><p>{}</p></div><div>{thread}</div></body></html>"#,
+        story[0], story[1], story[0], story[1]
+    );
+    // Without the JSON-LD, the layout alone picks the thread.
+    let start = html.find("<script").unwrap();
+    let end = html.find("</script>").unwrap() + "</script>".len();
+    let bare = format!("{}{}", &html[..start], &html[end..]);
+    let layout_only = extract(bare.as_bytes(), &Options::default()).unwrap();
+    assert!(layout_only.text().contains("nobody at the council"));
+    let e = extract(html.as_bytes(), &Options::default()).unwrap();
+    let paras: Vec<&str> = e.paragraphs.iter().map(|b| b.text.as_str()).collect();
+    assert_eq!(paras, story, "{paras:?}");
+}
