@@ -14,8 +14,8 @@ pub const FEATURE_VERSION: u32 = 12;
 const NO_CLUSTER: u16 = u16::MAX;
 
 /// Hash of the compiled data the features read: the gazetteers (with the
-/// person names), the embedding clusters and the word statistics. Recorded in model headers, so
-/// a model trained on other lists is detected.
+/// person names), the embedding clusters and the word statistics. Recorded
+/// in model headers, so a model trained on other lists is detected.
 pub fn data_hash() -> u64 {
     mix(
         mix(

@@ -23,3 +23,20 @@ pub fn hash_lower(s: &str) -> u64 {
         hash_str(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_hashes_are_the_word_statistics_keys() {
+        // The recogniser looks words up in `parallax_text::wordstats` by the
+        // hash it keeps per token.
+        for w in ["london", "zelenskiy", "kyiv"] {
+            assert_eq!(hash_str(w), parallax_text::wordstats::hash_word(w));
+        }
+        assert!(parallax_text::wordstats::builtin()
+            .get(hash_lower("London"))
+            .is_some());
+    }
+}
