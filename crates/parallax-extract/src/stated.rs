@@ -12,7 +12,7 @@
 
 use crate::{Block, BlockKind};
 use scraper::{Html, Selector};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Fewer words than this and `articleBody` is a teaser, not the story.
 pub(crate) const MIN_TOKENS: u32 = 40;
@@ -120,8 +120,9 @@ impl StatedBody {
             return extracted;
         }
         let mut picked: Vec<Block> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for (text, kind) in page {
-            if self.states(text) && !picked.iter().any(|b| b.text == text) {
+            if self.states(text) && seen.insert(text) {
                 picked.push(Block {
                     text: text.to_string(),
                     kind,
