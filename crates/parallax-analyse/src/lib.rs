@@ -11,6 +11,7 @@
 //! [`analyse`] is a pure function of the article, so articles can be
 //! analysed in parallel and in any order.
 
+use chrono::{Datelike, NaiveDate};
 use parallax_core::Article;
 use parallax_text::calendar::MONTHS;
 use parallax_text::tokens::{tokenize, TokenKind};
@@ -44,7 +45,8 @@ pub struct Analysis {
     pub numbers: Vec<(String, u32)>,
     /// Dates mentioned (title and body) as keys with counts, sorted: `y2013`
     /// (a year), `m5y2013` (a month of a year), `m5d3` (a day of a month),
-    /// `wd3` (a weekday, Wednesday).
+    /// `wd3` (a weekday, Wednesday, when the publication day is unknown; else
+    /// the weekday is resolved to its day of the month).
     #[serde(default)]
     pub dates: Vec<(String, u32)>,
     /// Hash of the body's lower-cased words: equal for exact copies.
@@ -65,12 +67,14 @@ pub fn analyse(article: &Article, stemmer: &Stemmer) -> Analysis {
     let mut lead: FxHashMap<String, f32> = FxHashMap::default();
     let mut numbers: FxHashMap<String, u32> = FxHashMap::default();
     let mut dates: FxHashMap<String, u32> = FxHashMap::default();
+    // The local day of publication, against which weekdays are resolved.
+    let day = article.published.map(|t| t.date_naive());
     if let Some(title) = &article.title {
         // A provisional title is the first sentence: don't count it twice.
         if article.title_source != parallax_core::TitleSource::FirstSentence {
             add_terms(title, TITLE_WEIGHT, stemmer, &mut terms);
             add_terms(title, TITLE_WEIGHT, stemmer, &mut lead);
-            add_numbers_and_dates(title, &tokenize(title), &mut numbers, &mut dates);
+            add_numbers_and_dates(title, &tokenize(title), day, &mut numbers, &mut dates);
         }
     }
     if let Some(sf) = &article.standfirst {
@@ -91,7 +95,7 @@ pub fn analyse(article: &Article, stemmer: &Stemmer) -> Analysis {
                 lower_words.push(t.text(sentence).to_lowercase());
             }
         }
-        add_numbers_and_dates(sentence, &tokens, &mut numbers, &mut dates);
+        add_numbers_and_dates(sentence, &tokens, day, &mut numbers, &mut dates);
         for (name, at_start) in capitalised_phrases_at(sentence) {
             if at_start && !name.contains(' ') {
                 // "Divers searched..." : a capital only because it starts
@@ -172,10 +176,27 @@ fn year(n: &str) -> Option<u32> {
     (n.len() == 4 && (1900..=2099).contains(&y)).then_some(y)
 }
 
-/// Numbers and dates of a tokenised text.
+/// The date a weekday mention (Monday = 0) points to in an article
+/// published on `day`: the latest such weekday on or before it ("on Monday"
+/// in Wednesday's paper), or the next one after it when `next` ("next
+/// Monday").
+fn resolve_weekday(day: NaiveDate, weekday: usize, next: bool) -> NaiveDate {
+    let today = day.weekday().num_days_from_monday() as i64;
+    let offset = if next {
+        (weekday as i64 - today - 1).rem_euclid(7) + 1
+    } else {
+        -(today - weekday as i64).rem_euclid(7)
+    };
+    day + chrono::Duration::days(offset)
+}
+
+/// Numbers and dates of a tokenised text; a weekday is resolved to its date
+/// when the publication day is known (`m11d16`, the key of an explicit
+/// "November 16"), and kept as a weekday (`wd1`) otherwise.
 fn add_numbers_and_dates(
     text: &str,
     tokens: &[parallax_text::tokens::Token],
+    day: Option<NaiveDate>,
     numbers: &mut FxHashMap<String, u32>,
     dates: &mut FxHashMap<String, u32>,
 ) {
@@ -188,7 +209,15 @@ fn add_numbers_and_dates(
     for (i, &(w, kind)) in words.iter().enumerate() {
         if kind == TokenKind::Word {
             if let Some(d) = WEEKDAYS.iter().position(|d| *d == w) {
-                *dates.entry(format!("wd{}", d + 1)).or_default() += 1;
+                let key = match day {
+                    Some(day) => {
+                        let next = i > 0 && words[i - 1].0.eq_ignore_ascii_case("next");
+                        let date = resolve_weekday(day, d, next);
+                        format!("m{}d{}", date.month(), date.day())
+                    }
+                    None => format!("wd{}", d + 1),
+                };
+                *dates.entry(key).or_default() += 1;
                 continue;
             }
             let Some(m) = month(w) else { continue };
@@ -549,6 +578,35 @@ fn strip_possessive(w: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weekdays_resolve_against_the_publication_day() {
+        // 2026-11-18 is a Wednesday.
+        let wed = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(resolve_weekday(wed, 0, false), day(2026, 11, 16));
+        assert_eq!(resolve_weekday(wed, 2, false), wed);
+        assert_eq!(resolve_weekday(wed, 4, false), day(2026, 11, 13));
+        assert_eq!(resolve_weekday(wed, 0, true), day(2026, 11, 23));
+        assert_eq!(resolve_weekday(wed, 2, true), day(2026, 11, 25));
+        let keys = |text: &str, published: Option<NaiveDate>| {
+            let (mut numbers, mut dates) = (FxHashMap::default(), FxHashMap::default());
+            add_numbers_and_dates(text, &tokenize(text), published, &mut numbers, &mut dates);
+            sorted(dates)
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect::<Vec<_>>()
+        };
+        // "on Monday" in Wednesday's paper and "November 16" are one day.
+        assert_eq!(keys("The bridge fell on Monday.", Some(wed)), ["m11d16"]);
+        assert_eq!(
+            keys("The bridge fell on November 16.", Some(wed)),
+            ["m11d16"]
+        );
+        assert_eq!(keys("Talks resume next Monday.", Some(wed)), ["m11d23"]);
+        // Unknown publication day: the weekday itself.
+        assert_eq!(keys("The bridge fell on Monday.", None), ["wd1"]);
+    }
 
     #[test]
     fn phrases() {

@@ -74,6 +74,10 @@ pub const GAP_FEATURE: usize = 8;
 /// loses about 2 in log-odds). Not learned: ECB+ has no times.
 pub const GAP_WEIGHT: f32 = -1.0;
 
+/// The surprise (in nats) at which a shared key counts fully in
+/// [`Clusterer`]'s specificity: a key found in one article of a thousand.
+const SPECIFICITY_CAP: f32 = 6.9;
+
 /// What the clusterer sees of one article.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Doc {
@@ -502,6 +506,7 @@ impl Clusterer {
         if !vectors[DATES].is_empty() && s.norm2[DATES] > 0.0 && f[1 + DATES] == 0.0 {
             f[6] = 1.0;
         }
+        f[1 + DATES] *= self.specificity(DATES, s, &vectors[DATES]);
         f[7] = (1.0 + s.size as f32).ln();
         f[9] = f[1] * f[1 + NAMES];
         f[10] = f[1] * f[1 + DATES];
@@ -519,6 +524,24 @@ impl Clusterer {
             f[GAP_FEATURE] = (1.0 + gap as f32 / 86_400.0).ln();
         }
         Features(f)
+    }
+
+    /// How telling a match in space `k` is: the surprise of the rarest key
+    /// the article shares with the story, `ln((N + 1) / (df + 1))` over the
+    /// articles seen so far, as a share of [`SPECIFICITY_CAP`] (0: nothing
+    /// shared). "On Monday" is shared by every report of a day in a dense
+    /// stream and tells nothing there; a shared date three years back does.
+    fn specificity(&self, k: usize, s: &Story, vector: &[(u32, f32)]) -> f32 {
+        let n = self.docs as f32 + 1.0;
+        let df = &self.spaces[k].df;
+        let mut best = 0.0f32;
+        for (id, _) in vector {
+            if s.sum[k].contains_key(id) {
+                let d = df.get(*id as usize).copied().unwrap_or(0) as f32;
+                best = best.max((n / (d + 1.0)).ln());
+            }
+        }
+        (best / SPECIFICITY_CAP).clamp(0.0, 1.0)
     }
 
     fn join(&mut self, story: usize, vectors: &Vectors, time: Option<i64>) {
@@ -715,6 +738,39 @@ mod tests {
         let before = c.articles();
         assert!(c.peek(&doc(DOCS[2])).is_some());
         assert_eq!(c.articles(), before);
+    }
+
+    fn dated(s: &str, date: &str) -> Doc {
+        let mut d = doc(s);
+        d.dates = vec![(date.to_string(), 1.0)];
+        d
+    }
+
+    #[test]
+    fn a_date_every_article_shares_tells_nothing() {
+        // Twenty reports of different events on one day all say "Monday":
+        // matching that date must weigh less than matching a date that
+        // only two articles give.
+        let mut c = Clusterer::new(Config::default());
+        for i in 0..20 {
+            let v = c.observe(&dated(&format!("event{i} town{i}"), "m11d16"));
+            c.found(&v, None);
+        }
+        let v = c.observe(&dated("event3 town3", "m11d16"));
+        let common = c.features(&v, None, 3).0[1 + DATES];
+        let mut c = Clusterer::new(Config::default());
+        for i in 0..20 {
+            let date = if i == 3 { "m4d2y2009" } else { "m11d16" };
+            let v = c.observe(&dated(&format!("event{i} town{i}"), date));
+            c.found(&v, None);
+        }
+        let v = c.observe(&dated("event3 town3", "m4d2y2009"));
+        let rare = c.features(&v, None, 3).0[1 + DATES];
+        assert!(common < 0.1, "{common}");
+        assert!(rare > 3.0 * common, "{rare} vs {common}");
+        // Nothing shared: no date similarity at all.
+        let v = c.observe(&dated("event5 town5", "m1d1"));
+        assert_eq!(c.features(&v, None, 5).0[1 + DATES], 0.0);
     }
 
     #[test]
