@@ -1746,6 +1746,17 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
         let Some((ca, mut cb)) = content else {
             continue;
         };
+        // "Trump is expected to visit …", "Manafort seemed to be …": a
+        // raising verb or a passive cue names no source; its subject is
+        // part of what is attributed, and the content runs from it, over
+        // the cue, to the end ("Trump … to visit …" in PolNeAR's marking).
+        let mut subject_part = None;
+        if forward && !inverted_src && is_raising_cue(doc, c, v) {
+            if let Some((a, b)) = source {
+                subject_part = Some(doc.span(a, b));
+                src_span = None;
+            }
+        }
         // A quote running past the sentence (or paragraph) end.
         if let Some(q) = doc.quote_of[cb] {
             cb = cb.max(doc.quotes[q as usize].last);
@@ -1753,11 +1764,13 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
         if cb < ca || (ca == cb && doc.is_punct(ca)) {
             continue;
         }
-        if src_span.is_none() && !is_participle(&w) && class != VerbClass::Speech {
-            continue;
-        }
-        if src_span.is_none() && c == lo {
-            continue;
+        if subject_part.is_none() {
+            if src_span.is_none() && !is_participle(&w) && class != VerbClass::Speech {
+                continue;
+            }
+            if src_span.is_none() && c == lo {
+                continue;
+            }
         }
         // Quotes inside the content.
         let mut has_quote = false;
@@ -1796,10 +1809,14 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
         if src_span.is_some() && !is_participle(&w) {
             prev_source = src_span;
         }
+        let mut parts = vec![doc.span(ca, cb)];
+        if let Some(sp) = subject_part {
+            parts.insert(0, sp);
+        }
         results.push((
             c,
             Raw {
-                parts: vec![doc.span(ca, cb)],
+                parts,
                 cue: Some(doc.span(c, v)),
                 source: src_span,
                 kind,
@@ -1809,6 +1826,70 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
         ));
     }
     raws.extend(results.into_iter().map(|(_, r)| r));
+}
+
+/// Past participles that, after a form of "be", make a cue with no source:
+/// "is expected to", "was asked to", "are widely seen as" (counted on
+/// PolNeAR train: the annotators mark no source for them).
+const SOURCELESS_PASSIVES: &[&str] = &[
+    "expected",
+    "asked",
+    "seen",
+    "considered",
+    "known",
+    "declared",
+    "announced",
+    "shown",
+    "meant",
+    "revealed",
+    "intended",
+    "projected",
+    "confirmed",
+    "released",
+    "disclosed",
+    "reported",
+    "thought",
+    "believed",
+    "viewed",
+    "regarded",
+    "rumored",
+    "rumoured",
+    "estimated",
+    "predicted",
+    "slated",
+    "scheduled",
+    "supposed",
+    "alleged",
+    "said",
+];
+
+/// A cue whose grammatical subject is not its source: a raising verb
+/// ("appears to", "seemed") or a passive of [`SOURCELESS_PASSIVES`] after a
+/// form of "be", possibly with adverbs between ("is widely seen").
+fn is_raising_cue(doc: &Doc, c: usize, v: usize) -> bool {
+    let w = doc.w(v);
+    if matches!(
+        w,
+        "appear" | "appears" | "appeared" | "seem" | "seems" | "seemed"
+    ) {
+        return true;
+    }
+    if !SOURCELESS_PASSIVES.contains(&w) {
+        return false;
+    }
+    // The words before the participle, within the cue or just before it.
+    let lo = c.saturating_sub(1).min(v);
+    let mut j = v;
+    while j > lo {
+        j -= 1;
+        match doc.w(j) {
+            "is" | "was" | "are" | "were" | "been" | "be" | "being" => return true,
+            "not" | "also" | "widely" | "generally" | "still" | "now" | "long" | "often"
+            | "already" | "largely" | "originally" | "initially" => continue,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Quotes no cue claimed: carried-over speech or scare quotes.

@@ -784,3 +784,38 @@ fn title_case_headlines() {
     let t = "Phone Calls To The Velmar Harbour Office Rise Sharply\n\nThe office was busy.";
     assert!(run(t).attributions.is_empty());
 }
+
+#[test]
+fn raising_and_passive_cues_name_no_source() {
+    // The subject of "is expected to" or "seemed to" is what is attributed,
+    // not who attributes it.
+    let t = "Mayor Ilse Varga is expected to open the bridge on Friday.";
+    let a = run(t);
+    let q = find(&a, t, "open the bridge");
+    assert_eq!(q.source, None);
+    assert_eq!(q.content_parts.len(), 2);
+    assert_eq!(sl(t, Some(q.content_parts[0])), "Mayor Ilse Varga");
+    assert_eq!(
+        sl(t, Some(q.content_parts[1])),
+        "to open the bridge on Friday"
+    );
+    let t = "The ferry company seemed to accept the ruling.";
+    let a = run(t);
+    let q = find(&a, t, "accept");
+    assert_eq!(q.source, None);
+    assert_eq!(sl(t, Some(q.content_parts[0])), "The ferry company");
+    let t = "Both towns are widely seen as likely winners.";
+    let a = run(t);
+    if let Some(q) = a
+        .attributions
+        .iter()
+        .find(|x| t[x.content.range()].contains("winners"))
+    {
+        assert_eq!(q.source, None);
+    }
+    // An active cue keeps its subject as the source.
+    let t = "Mayor Ilse Varga said the bridge would open on Friday.";
+    let a = run(t);
+    let q = find(&a, t, "bridge would open");
+    assert_eq!(sl(t, q.source), "Mayor Ilse Varga");
+}
