@@ -1651,6 +1651,17 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
         if src_span.is_none() && is_participle(&w) {
             src_span = prev_source;
         }
+        // "“…,” Anderson said, adding that …": the participle's speaker is
+        // that of the nearest attribution before it in the sentence, found
+        // by an earlier pass (a direct quotation).
+        if src_span.is_none() && is_participle(&w) && c > lo && doc.t(c - 1) == "," {
+            let (from, to) = (doc.toks[lo].span.start, doc.toks[c].span.start);
+            src_span = raws
+                .iter()
+                .filter(|r| r.cue.is_some_and(|q| q.start >= from && q.end <= to))
+                .max_by_key(|r| r.cue.map(|q| q.end))
+                .and_then(|r| r.source);
+        }
         // Content: forward or backward.
         let after_src = if inverted_src {
             source.map(|(_, b)| b + 1).unwrap_or(v + 1)

@@ -786,4 +786,6 @@ pub(crate) const DOCUMENTS: &[&str] = &[
     "affidavit",
     "order",
     "ruling",
+    "results",
+    "polling",
 ];

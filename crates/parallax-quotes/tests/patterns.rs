@@ -819,3 +819,12 @@ fn raising_and_passive_cues_name_no_source() {
     let q = find(&a, t, "bridge would open");
     assert_eq!(sl(t, q.source), "Mayor Ilse Varga");
 }
+
+#[test]
+fn a_participle_after_a_quotation_takes_its_speaker() {
+    let t = "“The ferry will run again,” Olga Marin said, adding that the harbour had reopened.";
+    let a = run(t);
+    let q = find(&a, t, "harbour had reopened");
+    assert_eq!(sl(t, q.cue), "adding");
+    assert_eq!(sl(t, q.source), "Olga Marin");
+}
