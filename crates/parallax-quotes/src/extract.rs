@@ -989,7 +989,7 @@ fn is_place_or_time_adverb(w: &str) -> bool {
 fn cue_start(doc: &Doc, v: usize, lo: usize) -> usize {
     let mut c = v;
     while c > lo
-        && (is_aux(doc.w(c - 1)) || is_manner_adverb(doc.w(c - 1)))
+        && (is_aux(doc.w(c - 1)) || (is_manner_adverb(doc.w(c - 1)) && !doc.is_cap(c - 1)))
         && doc.quote_of[c - 1].is_none()
     {
         // "that he also said": keep pronoun subjects outside.
@@ -1620,6 +1620,27 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
             source = doc.np_right(v + 1, hi);
             inverted_src = source.is_some();
         }
+        // "Sanders has sometimes acknowledged", "He soon learned": a
+        // lone adverb (or a participle opening the sentence, "Facing …")
+        // is no subject; the subject is further left, past adverbs and
+        // auxiliaries.
+        if let Some((a, b)) = source {
+            if a < b && !inverted_src && is_not_a_subject(doc, b) && !is_not_a_subject(doc, a) {
+                // "The harbour master soon learned": the adverb ends the
+                // phrase; the subject is before it.
+                let mut j = b;
+                while j > a && is_not_a_subject(doc, j) {
+                    j -= 1;
+                }
+                source = doc.np_left(j, lo);
+            } else if a == b && !inverted_src && is_not_a_subject(doc, a) {
+                let mut j = a;
+                while j > lo && (is_not_a_subject(doc, j - 1) || is_aux(doc.w(j - 1))) {
+                    j -= 1;
+                }
+                source = (j > lo).then(|| doc.np_left(j - 1, lo)).flatten();
+            }
+        }
         if class == VerbClass::Finding {
             let has_document =
                 |(a, b): (usize, usize)| (a..=b).any(|k| DOCUMENTS.contains(&doc.w(k)));
@@ -1837,6 +1858,42 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
         ));
     }
     raws.extend(results.into_iter().map(|(_, r)| r));
+}
+
+/// A word that can stand right before a cue but is never its subject:
+/// adverbs of time and degree, lowercase "-ly" adverbs and participles
+/// ("Italy", "Kelly" and "Beijing" are names).
+fn is_not_a_subject(doc: &Doc, i: usize) -> bool {
+    let w = doc.w(i);
+    matches!(
+        w,
+        "sometimes"
+            | "soon"
+            | "well"
+            | "more"
+            | "less"
+            | "also"
+            | "still"
+            | "often"
+            | "never"
+            | "always"
+            | "already"
+            | "just"
+            | "even"
+            | "now"
+            | "then"
+            | "once"
+            | "again"
+            | "much"
+            | "long"
+            | "ever"
+            | "further"
+            | "first"
+            | "finally"
+            | "later"
+            | "earlier"
+            | "not"
+    ) || (!doc.is_cap(i) && w.len() > 4 && (w.ends_with("ly") || w.ends_with("ing")))
 }
 
 /// Past participles that, after a form of "be", make a cue with no source:

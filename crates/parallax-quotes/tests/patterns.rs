@@ -828,3 +828,21 @@ fn a_participle_after_a_quotation_takes_its_speaker() {
     assert_eq!(sl(t, q.cue), "adding");
     assert_eq!(sl(t, q.source), "Olga Marin");
 }
+
+#[test]
+fn an_adverb_before_the_cue_is_not_its_source() {
+    let t = "The harbour master soon learned that the ferry had sunk.";
+    let a = run(t);
+    assert_eq!(
+        sl(t, find(&a, t, "ferry had sunk").source),
+        "The harbour master"
+    );
+    // A name in "-ly" is no manner adverb of the cue.
+    for name in ["Kelly", "Daly", "Reilly"] {
+        let t = format!("{name} said the ferry had sunk.");
+        let a = run(&t);
+        let q = find(&a, &t, "ferry had sunk");
+        assert_eq!(sl(&t, q.source), name);
+        assert_eq!(sl(&t, q.cue), "said");
+    }
+}
