@@ -719,6 +719,7 @@ pub fn extract(text: &str, opts: &Options) -> Analysis {
         // "In a Times/CBS News survey released Thursday, 79 percent …":
         // the poll's phrase is no one's cue but "in".
         poll_in(&doc, si, &mut raws, &mut used, true);
+        asked_opener(&doc, si, &mut raws, &mut used);
         reported(&mut doc, si, &mut raws, &mut used);
         colon_lead(&doc, si, &mut raws, &mut used);
         poll_in(&doc, si, &mut raws, &mut used, false);
@@ -1894,6 +1895,74 @@ fn is_not_a_subject(doc: &Doc, i: usize) -> bool {
             | "earlier"
             | "not"
     ) || (!doc.is_cap(i) && w.len() > 4 && (w.ends_with("ly") || w.ends_with("ing")))
+}
+
+/// "Asked whether the ferry was safe, 72 percent said no", "When asked by
+/// a reporter about the strike, the mayor …": the question is attributed
+/// to whoever asked it (the "by" phrase, or no one named), up to the comma
+/// that opens the main clause.
+fn asked_opener(doc: &Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
+    let (lo, hi) = doc.sents[si];
+    let a = match (doc.w(lo), hi > lo + 1) {
+        ("asked", _) => lo,
+        ("when", true) if doc.w(lo + 1) == "asked" => lo + 1,
+        _ => return,
+    };
+    if used[a] || doc.quote_of[a].is_some() {
+        return;
+    }
+    let mut k = a + 1;
+    let mut source = None;
+    if k < hi && doc.w(k) == "by" {
+        if let Some((s0, s1)) = doc.np_right(k + 1, hi) {
+            source = Some(doc.span(s0, s1));
+            k = s1 + 1;
+        }
+    }
+    // "Asked on Fox News who leads …": the question opens with a wh-word,
+    // "if", "whether" or "about", within a few words.
+    let start = (k..hi.min(k + 6)).find(|&j| {
+        matches!(
+            doc.w(j),
+            "whether"
+                | "if"
+                | "who"
+                | "what"
+                | "why"
+                | "how"
+                | "when"
+                | "where"
+                | "which"
+                | "about"
+        )
+    });
+    let Some(mut cs) = start.or((k < hi).then_some(k)) else {
+        return;
+    };
+    if doc.w(cs) == "about" {
+        cs += 1;
+    }
+    // Up to the comma before the main clause; a comma inside a closing
+    // quotation (“…,”) ends the content with the quotation.
+    let Some(comma) = (cs..hi).find(|&j| doc.t(j) == ",") else {
+        return;
+    };
+    let end = match doc.quote_of[comma] {
+        Some(q) => doc.quotes[q as usize].last,
+        None => comma.saturating_sub(1),
+    };
+    if end < cs || end + 1 >= hi {
+        return;
+    }
+    used[a] = true;
+    raws.push(Raw {
+        parts: vec![doc.span(cs, end)],
+        cue: Some(doc.span(a, a)),
+        source,
+        kind: AttributionKind::Reported,
+        carried: false,
+        told: None,
+    });
 }
 
 /// Past participles that, after a form of "be", make a cue with no source:

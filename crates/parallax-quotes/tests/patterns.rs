@@ -846,3 +846,19 @@ fn an_adverb_before_the_cue_is_not_its_source() {
         assert_eq!(sl(&t, q.cue), "said");
     }
 }
+
+#[test]
+fn a_question_asked_in_an_opening_phrase() {
+    let t = "Asked whether the ferry was safe, 72 percent of residents said no.";
+    let a = run(t);
+    let q = find(&a, t, "ferry was safe");
+    assert_eq!(sl(t, q.cue), "Asked");
+    assert_eq!(sl(t, Some(q.content)), "whether the ferry was safe");
+    assert_eq!(q.source, None);
+    let t = "When asked by a reporter about the strike, the mayor declined to comment.";
+    let a = run(t);
+    let q = find(&a, t, "the strike");
+    assert_eq!(sl(t, q.source), "a reporter");
+    // The main clause keeps its own attribution.
+    assert_eq!(sl(t, find(&a, t, "to comment").source), "the mayor");
+}
