@@ -775,6 +775,15 @@ fn is_manner_adverb(w: &str) -> bool {
 /// the sentence start, after a leading connective ("But", "Still,").
 fn sentence_subject(doc: &Doc, lo: usize, c: usize) -> Option<(usize, usize)> {
     let mut k = lo;
+    // A dateline: "Washington (AFP) – Mayor Ilse Varga has …".
+    if let Some(d) = (lo + 1..c.min(lo + 9)).find(|&j| matches!(doc.t(j), "-" | "–" | "—")) {
+        let place = (lo..d).all(|j| {
+            doc.is_cap(j) || matches!(doc.t(j), "(" | ")" | "," | ".") || doc.t(j).ends_with('.')
+        });
+        if place && doc.is_cap(lo) {
+            k = d + 1;
+        }
+    }
     while k < c
         && (matches!(doc.w(k), "but" | "and" | "so" | "still" | "yet" | "then") || doc.t(k) == ",")
     {
@@ -1546,10 +1555,15 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
             // between the subject and the cue.
             // "Priebus later Thursday told": up to two such words.
             let mut j = c;
+            // "Sen. Olga Marin (I-Vt.) on Saturday criticized": a weekday
+            // after "on", "last", "this", "early" or "late".
             while source.is_none()
                 && j > lo + 1
-                && c - j < 2
-                && is_place_or_time_adverb(doc.w(j - 1))
+                && c - j < 3
+                && (is_place_or_time_adverb(doc.w(j - 1))
+                    || (j < c
+                        && matches!(doc.w(j - 1), "on" | "last" | "this" | "early" | "late")
+                        && is_place_or_time_adverb(doc.w(j))))
             {
                 j -= 1;
                 source = doc.np_left(j - 1, lo);

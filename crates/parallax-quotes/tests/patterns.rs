@@ -862,3 +862,20 @@ fn a_question_asked_in_an_opening_phrase() {
     // The main clause keeps its own attribution.
     assert_eq!(sl(t, find(&a, t, "to comment").source), "the mayor");
 }
+
+#[test]
+fn a_weekday_between_subject_and_cue_and_a_dateline() {
+    let t = "Senator Olga Marin (I-Vt.) on Saturday criticized the ferry accord, saying the deal goes nowhere near far enough.";
+    let a = run(t);
+    assert_eq!(
+        sl(t, find(&a, t, "the ferry accord").source),
+        "Senator Olga Marin (I-Vt.)"
+    );
+    assert_eq!(
+        sl(t, find(&a, t, "nowhere near").source),
+        "Senator Olga Marin (I-Vt.)"
+    );
+    let t = "Tarno (Velmar Wire) - Mayor Ilse Varga has taken a swipe at the ferry company, saying that its comments do more harm than good.";
+    let a = run(t);
+    assert_eq!(sl(t, find(&a, t, "more harm").source), "Mayor Ilse Varga");
+}
