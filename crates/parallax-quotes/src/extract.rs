@@ -1628,8 +1628,24 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
                 }
             }
             if source.is_none() && class != VerbClass::Tell {
-                source = doc.np_right(v + 1, hi);
-                inverted_src = source.is_some();
+                // ", said the minister." is inverted; ", said the plan is
+                // …" is not: the phrase after the cue is then the
+                // content's subject, and the source is the sentence's
+                // subject with all its appositives ("Rich Heffley, a top
+                // operative who …, said the absentee program is …").
+                let right = doc.np_right(v + 1, hi);
+                let ends_clause = |b: usize| {
+                    b + 1 >= hi || matches!(doc.t(b + 1), "," | "." | ";" | ":" | ")" | "—" | "–")
+                };
+                if right.is_some_and(|(_, b)| ends_clause(b)) {
+                    source = right;
+                    inverted_src = true;
+                } else if let Some((k, _)) = sentence_subject(doc, lo, c) {
+                    source = (k + 1 < c - 1).then_some((k, c - 2));
+                } else {
+                    source = right;
+                    inverted_src = source.is_some();
+                }
             }
         } else if (c == lo || left_punct) && class != VerbClass::Tell {
             source = doc.np_right(v + 1, hi);

@@ -879,3 +879,19 @@ fn a_weekday_between_subject_and_cue_and_a_dateline() {
     let a = run(t);
     assert_eq!(sl(t, find(&a, t, "more harm").source), "Mayor Ilse Varga");
 }
+
+#[test]
+fn a_long_appositive_subject_before_a_cue_with_a_clause() {
+    let t = "Rich Varga, a harbour pilot who has guided ferries into Tarno for thirty years and now trains the younger pilots, said the new channel is a dangerous mistake.";
+    let a = run(t);
+    let q = find(&a, t, "dangerous mistake");
+    assert_eq!(
+        sl(t, Some(q.content)),
+        "the new channel is a dangerous mistake"
+    );
+    assert!(sl(t, q.source).starts_with("Rich Varga, a harbour pilot"));
+    // An inverted cue keeps its source after it.
+    let t = "The channel is a dangerous mistake, said Rich Varga.";
+    let a = run(t);
+    assert_eq!(sl(t, find(&a, t, "dangerous mistake").source), "Rich Varga");
+}
