@@ -1806,6 +1806,26 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
                 None
             }
         };
+        // "As Clyburn noted, those voters will …": the words before the
+        // source are only "as" (and a connective); the content is what
+        // follows the comma after the cue.
+        let opener_end = match (source, inverted_src) {
+            (Some((a, _)), false) => a,
+            _ => c,
+        };
+        let as_clause = opener_end > lo
+            && (lo..opener_end).all(|j| {
+                doc.is_punct(j) || matches!(doc.w(j), "as" | "but" | "and" | "yet" | "so" | "just")
+            })
+            && (lo..opener_end).any(|j| doc.w(j) == "as");
+        let content = if as_clause {
+            (v + 1..(v + 9).min(fwd_end))
+                .find(|&j| doc.t(j) == "," && doc.quote_of[j].is_none())
+                .map(|j| (j + 1, fwd_end))
+                .or(content)
+        } else {
+            content
+        };
         let Some((ca, mut cb)) = content else {
             continue;
         };

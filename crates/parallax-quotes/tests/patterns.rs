@@ -895,3 +895,16 @@ fn a_long_appositive_subject_before_a_cue_with_a_clause() {
     let a = run(t);
     assert_eq!(sl(t, find(&a, t, "dangerous mistake").source), "Rich Varga");
 }
+
+#[test]
+fn as_the_source_noted_the_content_follows_the_comma() {
+    let t = "As Olga Marin noted, the ferry has not run since May.";
+    let a = run(t);
+    let q = find(&a, t, "ferry has not run");
+    assert_eq!(sl(t, q.source), "Olga Marin");
+    assert_eq!(sl(t, Some(q.content)), "the ferry has not run since May");
+    let t = "But as the Tarno Courier reported on Tuesday, the bridge will stay shut.";
+    let a = run(t);
+    let q = find(&a, t, "bridge will stay shut");
+    assert_eq!(sl(t, Some(q.content)), "the bridge will stay shut");
+}
