@@ -606,6 +606,19 @@ impl<'t> Doc<'t> {
                 return None;
             }
         }
+        // "Carson appeared on Sunday shows": a place, not a seeming (3
+        // cues among 39 such phrases in PolNeAR train).
+        if matches!(
+            w,
+            "appear" | "appears" | "appeared" | "seem" | "seems" | "seemed"
+        ) && next.is_some_and(|n| {
+            matches!(
+                n,
+                "on" | "at" | "in" | "with" | "before" | "alongside" | "onstage"
+            )
+        }) {
+            return None;
+        }
         match w {
             "said" => {
                 if next == Some("to") && i + 2 < hi && matches!(self.w(i + 2), "be" | "have") {

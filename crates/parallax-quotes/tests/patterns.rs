@@ -813,6 +813,9 @@ fn raising_and_passive_cues_name_no_source() {
     {
         assert_eq!(q.source, None);
     }
+    // Appearing somewhere is no seeming.
+    let t = "Mayor Ilse Varga appeared on the evening news with the harbour master.";
+    assert!(run(t).attributions.is_empty());
     // An active cue keeps its subject as the source.
     let t = "Mayor Ilse Varga said the bridge would open on Friday.";
     let a = run(t);
