@@ -1784,6 +1784,15 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
             }
             k += 1;
         }
+        // "Manafort said — on Twitter, as it happens — that …": an aside
+        // between dashes after the cue is skipped.
+        if !inverted_src && k < hi && matches!(doc.t(k), "—" | "–") {
+            if let Some(d) = (k + 1..hi.min(k + 16)).find(|&j| matches!(doc.t(j), "—" | "–")) {
+                if d < fwd_end {
+                    k = d + 1;
+                }
+            }
+        }
         // "…, officials said Tuesday.": a time is not what was said.
         let only_time = (k..=fwd_end).all(|j| doc.is_punct(j) || is_time_word(doc.w(j)));
         let blocked = k > fwd_end

@@ -911,3 +911,12 @@ fn as_the_source_noted_the_content_follows_the_comma() {
     let q = find(&a, t, "bridge will stay shut");
     assert_eq!(sl(t, Some(q.content)), "the bridge will stay shut");
 }
+
+#[test]
+fn an_aside_between_dashes_after_the_cue() {
+    let t = "The harbour master said — on the radio, as it happens — that the ferry would run.";
+    let a = run(t);
+    let q = find(&a, t, "ferry would run");
+    assert_eq!(sl(t, Some(q.content)), "that the ferry would run");
+    assert_eq!(sl(t, q.source), "The harbour master");
+}
