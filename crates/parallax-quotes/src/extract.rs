@@ -569,8 +569,25 @@ impl<'t> Doc<'t> {
     }
 
     /// True when token `i` is a cue verb used as one.
+    /// "wrote to her followers that …", "wrote to his 20,000 followers,
+    /// “…”", "replied on Twitter: …": after the phrase that follows the
+    /// verb, within a few words, comes what was said.
+    fn says_what_after(&self, i: usize, hi: usize) -> bool {
+        (i + 2..hi.min(i + 10)).any(|j| {
+            self.w(j) == "that"
+                || self.t(j) == ":"
+                || (self.t(j) == "," && j + 1 < hi && self.quote_of[j + 1].is_some())
+        })
+    }
+
     fn cue_class(&self, i: usize, lo: usize, hi: usize) -> Option<VerbClass> {
-        if !is_candidate(self, i) && !self.is_headline_verb(i, lo, hi) {
+        // "Said Comey, “…”": an inverted cue opening the sentence.
+        let opening_said = i == lo
+            && matches!(self.w(i), "said" | "says" | "added" | "adds")
+            && i + 1 < hi
+            && self.is_cap(i + 1)
+            && self.quote_of[i].is_none();
+        if !is_candidate(self, i) && !self.is_headline_verb(i, lo, hi) && !opening_said {
             return None;
         }
         let w = self.w(i);
@@ -674,6 +691,7 @@ impl<'t> Doc<'t> {
                 | "indicated"
         ) && matches!(next, Some("to" | "with" | "on" | "in" | "up" | "off"))
             && !self.is_publication_cue(i, lo, hi)
+            && !self.says_what_after(i, hi)
         {
             return None;
         }
@@ -1407,6 +1425,18 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
                         v += 1;
                     }
                 }
+                // "went on to say", "was prompted to say": the listed verb
+                // after the learned words ends the cue.
+                if doc.w(v) == "to"
+                    && v + 1 < hi
+                    && !used[v + 1]
+                    && matches!(
+                        verb_class(doc.w(v + 1)),
+                        Some(VerbClass::Speech | VerbClass::Tell)
+                    )
+                {
+                    v += 1;
+                }
             }
             cands.push(Cand {
                 c,
@@ -1760,11 +1790,21 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
             && matches!(doc.w(k), "in" | "on" | "at" | "during" | "to" | "with")
         {
             let mut j = k;
-            while j < hi && j - k < 8 && doc.w(j) != "that" && !matches!(doc.t(j), "." | ":") {
+            let quote_after =
+                |j: usize| doc.t(j) == "," && j + 1 < hi && doc.quote_of[j + 1].is_some();
+            while j < hi
+                && j - k < 8
+                && doc.w(j) != "that"
+                && !matches!(doc.t(j), "." | ":")
+                && !quote_after(j)
+            {
                 j += 1;
             }
             if j < hi && (doc.w(j) == "that" || doc.t(j) == ":") {
                 k = j;
+            } else if j < hi && quote_after(j) {
+                // "wrote to her followers, “…”"
+                k = j + 1;
             }
         }
         if is_participle(&w)
@@ -1817,10 +1857,15 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
                 // Start after an earlier cue's content region? Use sentence start.
                 let start = lo;
                 (b >= start).then_some((start, b))
-            } else if inverted_src && k <= fwd_end && !matches!(doc.t(k), "," | "." | ";") {
-                // "Said Kuleba: …" rare; forward after the source.
+            } else if inverted_src
+                && k <= fwd_end
+                && (!matches!(doc.t(k), "," | "." | ";")
+                    || (doc.t(k) == "," && k < fwd_end && doc.quote_of[k + 1].is_some()))
+            {
+                // "Said Kuleba: …", "Said Comey, “…”": forward after the
+                // source.
                 let mut k2 = k;
-                if doc.t(k2) == ":" {
+                if matches!(doc.t(k2), ":" | ",") {
                     k2 += 1;
                 }
                 (k2 <= fwd_end).then_some((k2, fwd_end))

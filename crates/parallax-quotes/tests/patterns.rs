@@ -920,3 +920,26 @@ fn an_aside_between_dashes_after_the_cue() {
     assert_eq!(sl(t, Some(q.content)), "that the ferry would run");
     assert_eq!(sl(t, q.source), "The harbour master");
 }
+
+#[test]
+fn cues_with_a_listener_an_infinitive_or_an_opening_said() {
+    let t = "Marin wrote to her 20,000 followers, \"It's time to end the ferry strike.\"";
+    let a = run(t);
+    let q = find(&a, t, "ferry strike");
+    assert_eq!(sl(t, q.source), "Marin");
+    assert_eq!(
+        sl(t, Some(q.content)),
+        "\"It's time to end the ferry strike.\""
+    );
+    let t = "Marin wrote to her followers that the strike must end.";
+    let a = run(t);
+    assert_eq!(sl(t, find(&a, t, "strike must end").source), "Marin");
+    let t = "The email went on to say, \"Today, because we have been successful, the ferry runs.\"";
+    let a = run(t);
+    assert_eq!(sl(t, find(&a, t, "ferry runs").cue), "went on to say");
+    let t = "Said Varga, \"The error on our part is not connected.\"";
+    let a = run(t);
+    let q = find(&a, t, "error on our part");
+    assert_eq!(sl(t, q.source), "Varga");
+    assert_eq!(sl(t, q.cue), "Said");
+}
