@@ -943,3 +943,12 @@ fn cues_with_a_listener_an_infinitive_or_an_opening_said() {
     assert_eq!(sl(t, q.source), "Varga");
     assert_eq!(sl(t, q.cue), "Said");
 }
+
+#[test]
+fn describing_oneself_is_a_naming_cue() {
+    let t = "Guerrero, a fisherman who described himself as a loyal voter, said he was tired.";
+    let a = run(t);
+    assert!(a.attributions.iter().any(|x| sl(t, x.cue) == "described"
+        && sl(t, Some(x.content)).starts_with("himself as a loyal voter")));
+    assert_eq!(sl(t, find(&a, t, "he was tired").cue), "said");
+}
