@@ -1493,6 +1493,10 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
             } else if doc.t(cd.c - 1) == "," {
                 cuts[ci] = Some(cd.c - 1);
             }
+        } else if ci > 0 && cd.c > lo && doc.t(cd.c - 1) == "," {
+            // "X, a fisherman who described himself as a voter, said …":
+            // the comma before a later cue ends an earlier cue's content.
+            cuts[ci] = Some(cd.c - 1);
         }
     }
     #[allow(clippy::needless_range_loop)]
