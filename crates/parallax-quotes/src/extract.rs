@@ -929,7 +929,7 @@ fn is_clause_opener(w: &str) -> bool {
 /// tokens back in the clause ("Exit polls taken in South Carolina found",
 /// "A Quinnipiac University poll this month found").
 fn document_subject(doc: &Doc, lo: usize, c: usize) -> Option<(usize, usize)> {
-    let from = c.saturating_sub(8).max(lo);
+    let from = c.saturating_sub(14).max(lo);
     let d = (from..c)
         .rev()
         .find(|&k| DOCUMENTS.contains(&doc.w(k)) && doc.quote_of[k].is_none())?;

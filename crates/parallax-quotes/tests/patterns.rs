@@ -952,3 +952,15 @@ fn describing_oneself_is_a_naming_cue() {
         && sl(t, Some(x.content)).starts_with("himself as a loyal voter")));
     assert_eq!(sl(t, find(&a, t, "he was tired").cue), "said");
 }
+
+#[test]
+fn a_document_subject_far_from_its_finding() {
+    let t = "An analysis by the Tarno Courier of ferry crossings going back to 1972 showed that delays had doubled.";
+    let a = run(t);
+    let q = find(&a, t, "delays had doubled");
+    assert!(
+        sl(t, q.source).starts_with("An analysis"),
+        "{:?}",
+        sl(t, q.source)
+    );
+}
