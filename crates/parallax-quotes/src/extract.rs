@@ -572,12 +572,44 @@ impl<'t> Doc<'t> {
     /// "wrote to her followers that …", "wrote to his 20,000 followers,
     /// “…”", "replied on Twitter: …": after the phrase that follows the
     /// verb, within a few words, comes what was said.
+    /// A possessive or a noun of saying in that phrase makes a "that" the
+    /// noun's ("responded to Ukraine's accusation that Russia bombed …"
+    /// is no quotation of the responder).
     fn says_what_after(&self, i: usize, hi: usize) -> bool {
-        (i + 2..hi.min(i + 10)).any(|j| {
-            self.w(j) == "that"
-                || self.t(j) == ":"
-                || (self.t(j) == "," && j + 1 < hi && self.quote_of[j + 1].is_some())
-        })
+        for j in i + 2..hi.min(i + 10) {
+            let t = self.t(j);
+            if t.ends_with("'s") || t.ends_with("’s") || DOCUMENTS.contains(&self.w(j)) {
+                return false;
+            }
+            if matches!(
+                self.w(j),
+                "accusation"
+                    | "accusations"
+                    | "claim"
+                    | "claims"
+                    | "charge"
+                    | "charges"
+                    | "allegation"
+                    | "allegations"
+                    | "suggestion"
+                    | "idea"
+                    | "notion"
+                    | "news"
+                    | "fact"
+                    | "view"
+                    | "argument"
+                    | "assertion"
+            ) {
+                return false;
+            }
+            if self.w(j) == "that"
+                || t == ":"
+                || (t == "," && j + 1 < hi && self.quote_of[j + 1].is_some())
+            {
+                return true;
+            }
+        }
+        false
     }
 
     fn cue_class(&self, i: usize, lo: usize, hi: usize) -> Option<VerbClass> {

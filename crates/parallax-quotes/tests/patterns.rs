@@ -934,6 +934,9 @@ fn cues_with_a_listener_an_infinitive_or_an_opening_said() {
     let t = "Marin wrote to her followers that the strike must end.";
     let a = run(t);
     assert_eq!(sl(t, find(&a, t, "strike must end").source), "Marin");
+    // The "that" of a noun is no quotation of the one who responds.
+    let t = "Varga also responded to the union’s accusation that the ferry company lied.";
+    assert!(run(t).attributions.is_empty());
     let t = "The email went on to say, \"Today, because we have been successful, the ferry runs.\"";
     let a = run(t);
     assert_eq!(sl(t, find(&a, t, "ferry runs").cue), "went on to say");
