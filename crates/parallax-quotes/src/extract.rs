@@ -568,7 +568,6 @@ impl<'t> Doc<'t> {
         after_quote || clause_follows
     }
 
-    /// True when token `i` is a cue verb used as one.
     /// "wrote to her followers that …", "wrote to his 20,000 followers,
     /// “…”", "replied on Twitter: …": after the phrase that follows the
     /// verb, within a few words, comes what was said.
@@ -612,6 +611,7 @@ impl<'t> Doc<'t> {
         false
     }
 
+    /// True when token `i` is a cue verb used as one.
     fn cue_class(&self, i: usize, lo: usize, hi: usize) -> Option<VerbClass> {
         // "Said Comey, “…”": an inverted cue opening the sentence.
         let opening_said = i == lo
@@ -1735,9 +1735,8 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
             inverted_src = source.is_some();
         }
         // "Sanders has sometimes acknowledged", "He soon learned": a
-        // lone adverb (or a participle opening the sentence, "Facing …")
-        // is no subject; the subject is further left, past adverbs and
-        // auxiliaries.
+        // lone adverb or lowercase participle is no subject; the subject
+        // is further left, past adverbs and auxiliaries.
         if let Some((a, b)) = source {
             if a < b && !inverted_src && is_not_a_subject(doc, b) && !is_not_a_subject(doc, a) {
                 // "The harbour master soon learned": the adverb ends the
@@ -1880,14 +1879,18 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
             || (inverted_src && k > end)
             || only_time;
         let forward = !blocked;
+        // Where the clause's subject (or, without one before the cue, the
+        // cue) starts: the backward content and an "As X noted," opener
+        // both end before it.
+        let subject_start = match (source, inverted_src) {
+            (Some((a, _)), false) => a,
+            _ => c,
+        };
         let content = if forward && !inverted_src {
             Some((k, fwd_end))
         } else {
             // Backward: sentence start up to the comma before the source/cue.
-            let left = match (source, inverted_src) {
-                (Some((a, _)), false) => a,
-                _ => c,
-            };
+            let left = subject_start;
             let mut b = left;
             while b > lo && (doc.is_punct(b - 1) && !doc.is_close_quote(b - 1)) {
                 b -= 1;
@@ -1916,15 +1919,11 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
         // "As Clyburn noted, those voters will …": the words before the
         // source are only "as" (and a connective); the content is what
         // follows the comma after the cue.
-        let opener_end = match (source, inverted_src) {
-            (Some((a, _)), false) => a,
-            _ => c,
-        };
-        let as_clause = opener_end > lo
-            && (lo..opener_end).all(|j| {
+        let as_clause = subject_start > lo
+            && (lo..subject_start).all(|j| {
                 doc.is_punct(j) || matches!(doc.w(j), "as" | "but" | "and" | "yet" | "so" | "just")
             })
-            && (lo..opener_end).any(|j| doc.w(j) == "as");
+            && (lo..subject_start).any(|j| doc.w(j) == "as");
         let content = if as_clause {
             (v + 1..(v + 9).min(fwd_end))
                 .find(|&j| doc.t(j) == "," && doc.quote_of[j].is_none())
