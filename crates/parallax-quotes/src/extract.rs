@@ -1754,6 +1754,12 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
                 source = (j > lo).then(|| doc.np_left(j - 1, lo)).flatten();
             }
         }
+        // "The candidate also continued to refute", "we'll be talking",
+        // "some were reluctant to": a cue deep in its verb chain, whose
+        // subject stands left of the chain.
+        if source.is_none() && !inverted_src && c > lo && !is_participle(&w) {
+            source = chain_subject(doc, lo, c);
+        }
         if class == VerbClass::Finding {
             let has_document =
                 |(a, b): (usize, usize)| (a..=b).any(|k| DOCUMENTS.contains(&doc.w(k)));
@@ -2051,6 +2057,186 @@ fn is_not_a_subject(doc: &Doc, i: usize) -> bool {
             | "earlier"
             | "not"
     ) || (!doc.is_cap(i) && w.len() > 4 && (w.ends_with("ly") || w.ends_with("ing")))
+}
+
+/// The subject of a cue at `c` that opens inside a verb chain: left of
+/// auxiliaries, modals, adverbs, "to" after a control verb ("continued
+/// to", "is reluctant to", "vowed to") and a time phrase ("this week"),
+/// the noun phrase, pronoun or quantifier ("some", "many") that opens
+/// the clause. `None` when no chain word stands before the cue, or when
+/// what precedes the chain is no subject.
+fn chain_subject(doc: &Doc, lo: usize, c: usize) -> Option<(usize, usize)> {
+    let mut j = c;
+    while j > lo && c - j < 7 && doc.quote_of[j - 1].is_none() && !doc.is_punct(j - 1) {
+        let w = doc.w(j - 1);
+        let before_to = j < c && doc.w(j) == "to";
+        let chain = is_aux(w)
+            || is_modal(w)
+            || matches!(
+                w,
+                "be" | "been" | "being" | "not" | "never" | "always" | "now"
+            )
+            || (!doc.is_cap(j - 1) && w.len() > 4 && w.ends_with("ly"))
+            || (w == "to" && j < c)
+            || (before_to && is_control_word(w));
+        if chain {
+            j -= 1;
+            continue;
+        }
+        // "this week", "last month": a time phrase before the chain.
+        if j >= lo + 2
+            && matches!(
+                w,
+                "week" | "month" | "year" | "weekend" | "morning" | "night"
+            )
+            && matches!(doc.w(j - 2), "this" | "last" | "next" | "that")
+        {
+            j -= 2;
+            continue;
+        }
+        break;
+    }
+    if j == lo || doc.quote_of[j - 1].is_some() || doc.is_punct(j - 1) {
+        return None;
+    }
+    let k = j - 1;
+    let w = doc.w(k);
+    // "we'll be talking", "she's worked to": a pronoun with its auxiliary.
+    if let Some((stem, _)) = w.split_once(['\'', '’']) {
+        return (j < c && matches!(stem, "he" | "she" | "they" | "we" | "i")).then_some((k, k));
+    }
+    let clause_start = |a: usize| {
+        a == lo || doc.is_punct(a - 1) || matches!(doc.w(a - 1), "but" | "and" | "while" | "as")
+    };
+    // "some were reluctant", "both of whom opposed", "43 said", "more
+    // than 4 in 10 say": a quantity is the subject.
+    let quantity = |t: usize| {
+        doc.toks[t].kind == TokenKind::Number
+            || matches!(
+                doc.w(t),
+                "some"
+                    | "many"
+                    | "most"
+                    | "others"
+                    | "several"
+                    | "few"
+                    | "both"
+                    | "all"
+                    | "percent"
+                    | "%"
+            )
+    };
+    let mut a = k;
+    if w == "whom" && k >= lo + 2 && doc.w(k - 1) == "of" && quantity(k - 2) {
+        a = k - 2;
+    } else if !quantity(k) {
+        if j == c {
+            return None;
+        }
+        let (a, b) = doc.np_left(k, lo)?;
+        return (clause_start(a) && !matches!(doc.w(a), "it" | "which" | "one")).then_some((a, b));
+    }
+    while a > lo
+        && k - a < 6
+        && (quantity(a - 1)
+            || matches!(
+                doc.w(a - 1),
+                "in" | "of"
+                    | "more"
+                    | "than"
+                    | "about"
+                    | "nearly"
+                    | "almost"
+                    | "only"
+                    | "just"
+                    | "over"
+                    | "under"
+                    | "fewer"
+                    | "less"
+            ))
+    {
+        a -= 1;
+    }
+    clause_start(a).then_some((a, k))
+}
+
+/// A modal verb.
+fn is_modal(w: &str) -> bool {
+    matches!(
+        w,
+        "must" | "can" | "could" | "should" | "may" | "might" | "shall" | "will" | "would"
+    )
+}
+
+/// A verb or adjective that takes "to" and a verb of its subject ("vowed
+/// to fight", "is reluctant to blame"): the subject of the verb after
+/// "to" is its own.
+fn is_control_word(w: &str) -> bool {
+    matches!(
+        w,
+        "continued"
+            | "continues"
+            | "continue"
+            | "began"
+            | "begins"
+            | "begin"
+            | "started"
+            | "tried"
+            | "tries"
+            | "try"
+            | "want"
+            | "wants"
+            | "wanted"
+            | "vowed"
+            | "vows"
+            | "decided"
+            | "refused"
+            | "refuses"
+            | "declined"
+            | "declines"
+            | "plans"
+            | "planned"
+            | "plan"
+            | "hopes"
+            | "hoped"
+            | "hope"
+            | "seemed"
+            | "seems"
+            | "appeared"
+            | "appears"
+            | "agreed"
+            | "promised"
+            | "pledged"
+            | "threatened"
+            | "sought"
+            | "seeks"
+            | "failed"
+            | "fails"
+            | "managed"
+            | "used"
+            | "likes"
+            | "worked"
+            | "chose"
+            | "needs"
+            | "needed"
+            | "going"
+            | "able"
+            | "unable"
+            | "reluctant"
+            | "eager"
+            | "willing"
+            | "unwilling"
+            | "ready"
+            | "quick"
+            | "likely"
+            | "unlikely"
+            | "expected"
+            | "poised"
+            | "set"
+            | "prepared"
+            | "careful"
+            | "afraid"
+    )
 }
 
 /// "Asked whether the ferry was safe, 72 percent said no", "When asked by

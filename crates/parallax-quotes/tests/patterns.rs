@@ -967,3 +967,35 @@ fn a_document_subject_far_from_its_finding() {
         sl(t, q.source)
     );
 }
+
+#[test]
+fn the_subject_of_a_cue_deep_in_its_verb_chain() {
+    let t = "The harbour master also continued to insist that the ferry was safe.";
+    let a = run(t);
+    assert_eq!(
+        sl(t, find(&a, t, "ferry was safe").source),
+        "The harbour master"
+    );
+    let t = "But some were quick to warn that the dock would flood.";
+    let a = run(t);
+    assert_eq!(sl(t, find(&a, t, "dock would flood").source), "some");
+    let t = "The Tarno council this week announced that the ferry would run again.";
+    let a = run(t);
+    assert_eq!(
+        sl(t, find(&a, t, "ferry would run").source),
+        "The Tarno council"
+    );
+}
+
+#[test]
+fn a_quantity_is_a_subject() {
+    let t = "Of the 60 riders polled, 43 said the fares were too high.";
+    let a = run(t);
+    assert_eq!(sl(t, find(&a, t, "fares were too high").source), "43");
+    let t = "The two ferry captains, both of whom said the engines were failing, resigned.";
+    let a = run(t);
+    assert_eq!(
+        sl(t, find(&a, t, "engines were failing").source),
+        "both of whom"
+    );
+}
