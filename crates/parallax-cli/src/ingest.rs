@@ -64,6 +64,11 @@ pub enum FormatArg {
 pub struct IngestSummary {
     pub added: usize,
     pub unchanged: usize,
+    /// Articles stored already whose new version (same URL, other wording)
+    /// replaced the stored one.
+    pub updated: usize,
+    #[serde(skip)]
+    pub updated_ids: Vec<parallax_core::ArticleId>,
     pub failed: usize,
     pub new_stories: usize,
     pub skipped_files: usize,
@@ -94,9 +99,14 @@ impl IngestSummary {
         self.stages.engine += r.timings;
         self.added += r.added.len();
         self.unchanged += r.unchanged;
+        self.updated += r.updated.len();
         self.new_stories += r.new_stories;
         for (_, s) in r.added {
             self.touched_set.insert(s);
+        }
+        for (a, s) in r.updated {
+            self.touched_set.insert(s);
+            self.updated_ids.push(a);
         }
         self.touched = self.touched_set.len();
     }
@@ -125,10 +135,17 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Adds what the store holds and the search index does not; returns the
-/// count. A failure is reported and leaves the store as it is: the index
-/// catches up on the next run.
-pub fn update_index(data_dir: &Path, engine: &Engine, show_progress: bool) -> Result<usize> {
+/// Adds what the store holds and the search index does not, and indexes
+/// again the `updated` articles (newer versions replaced their text);
+/// returns the count. A failure is reported and leaves the store as it
+/// is: the index catches up on the next run (except for updates, which
+/// `parallax search --rebuild` picks up).
+pub fn update_index(
+    data_dir: &Path,
+    engine: &Engine,
+    show_progress: bool,
+    updated: &[parallax_core::ArticleId],
+) -> Result<usize> {
     let index = parallax_server::search::SearchIndex::open(data_dir)?;
     let pending = engine.article_count()?.saturating_sub(index.len() as usize);
     let pb = if show_progress && pending > 10_000 {
@@ -143,7 +160,19 @@ pub fn update_index(data_dir: &Path, engine: &Engine, show_progress: bool) -> Re
     };
     let n = index.catch_up(engine, &mut |n| pb.set_position(n as u64))?;
     pb.finish_and_clear();
-    Ok(n)
+    let mut again = Vec::new();
+    for id in updated {
+        again.extend(
+            engine
+                .find_articles(id.as_str())?
+                .into_iter()
+                .filter(|s| &s.article.id == id),
+        );
+    }
+    if !again.is_empty() {
+        index.add(again.iter().map(|s| (&s.article, s.story.as_str())))?;
+    }
+    Ok(n + again.len())
 }
 
 /// Errors kept in the summary at most, so that a huge bad archive cannot
@@ -232,7 +261,7 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u
     // a PostgreSQL store is shared by machines and is not indexed here.
     if !args.no_index && !shared {
         let clock = Instant::now();
-        match update_index(data_dir, &engine, show_progress) {
+        match update_index(data_dir, &engine, show_progress, &summary.updated_ids) {
             Ok(n) => summary.indexed = n,
             Err(e) => eprintln!("parallax: warning: the search index was not updated: {e:#}"),
         }
@@ -246,10 +275,15 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else if !args.quiet {
         println!(
-            "Ingested {} new article{} ({} unchanged, {} failed{}{}) into {} stor{} ({} new) in {:.2} s; {} now holds {} articles in {} stories.",
+            "Ingested {} new article{} ({} unchanged, {}{} failed{}{}) into {} stor{} ({} new) in {:.2} s; {} now holds {} articles in {} stories.",
             summary.added,
             if summary.added == 1 { "" } else { "s" },
             summary.unchanged,
+            if summary.updated > 0 {
+                format!("{} updated, ", summary.updated)
+            } else {
+                String::new()
+            },
             summary.failed,
             if summary.fetched > 0 {
                 format!(", {} fetched", summary.fetched)
@@ -373,7 +407,7 @@ fn written(
     in_flight: &mut HashSet<ArticleId>,
 ) -> Result<()> {
     let report = r?;
-    for (id, _) in &report.added {
+    for (id, _) in report.added.iter().chain(&report.updated) {
         in_flight.remove(id);
     }
     summary.absorb(report);
@@ -513,7 +547,7 @@ pub fn ingest_inputs(
                     }
                     pb.set_message(format!(
                         "{} articles",
-                        summary.added + summary.unchanged + in_flight.len()
+                        summary.added + summary.unchanged + summary.updated + in_flight.len()
                     ));
                 }
                 Item::Error(InputError { input, problem }) => {

@@ -245,6 +245,10 @@ struct WatchSummary {
     new_items: usize,
     added: usize,
     unchanged: usize,
+    /// Articles stored already whose new version replaced the stored one.
+    updated: usize,
+    #[serde(skip)]
+    updated_ids: Vec<parallax_core::ArticleId>,
     skipped: usize,
     failed_items: usize,
     retrying: usize,
@@ -493,7 +497,7 @@ pub fn watch(data_dir: &Path, config: ClusterConfig, args: WatchArgs) -> Result<
     pb.finish_and_clear();
     // Let in-flight requests go; the state of every item is in the store.
     rt.shutdown_timeout(Duration::from_millis(100));
-    if let Err(e) = crate::ingest::update_index(data_dir, &engine, false) {
+    if let Err(e) = crate::ingest::update_index(data_dir, &engine, false, &summary.updated_ids) {
         eprintln!("parallax: warning: the search index was not updated: {e:#}");
     }
     summary.articles_total = engine.article_count()?;
@@ -853,6 +857,10 @@ impl Run<'_> {
         let r = self.engine.ingest_batch(vec![article])?;
         self.summary.added += r.added.len();
         self.summary.unchanged += r.unchanged;
+        self.summary.updated += r.updated.len();
+        self.summary
+            .updated_ids
+            .extend(r.updated.into_iter().map(|(a, _)| a));
         self.summary.new_stories += r.new_stories;
         Ok(ItemOutcome::Ingested { article: id })
     }

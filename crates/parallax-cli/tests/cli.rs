@@ -318,6 +318,67 @@ fn stdin_is_read() {
 }
 
 #[test]
+fn an_updated_page_replaces_the_stored_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let first = dir.path().join("first.jsonl");
+    let second = dir.path().join("second.jsonl");
+    std::fs::write(&first, concat!(
+        r#"{"url": "https://velmar.example/storm", "title": "Storm hits Velmar", "outlet": "Velmar Daily", "text": "A storm hit the coast of Velmar on Sunday, cutting power to thousands."}"#, "\n",
+        r#"{"url": "https://tarno.example/storm", "title": "Velmar storm cuts power", "outlet": "Tarno Herald", "text": "Thousands lost power when a storm hit the Velmar coast on Sunday."}"#, "\n",
+    )).unwrap();
+    std::fs::write(&second, concat!(
+        r#"{"url": "https://velmar.example/storm", "title": "Storm hits Velmar, two ferries stranded", "outlet": "Velmar Daily", "text": "A storm hit the coast of Velmar on Sunday, cutting power to thousands and stranding two ferries."}"#, "\n",
+        r#"{"url": "https://tarno.example/storm", "title": "Velmar storm cuts power", "outlet": "Tarno Herald", "text": "Thousands lost power when a storm hit the Velmar coast on Sunday."}"#, "\n",
+    )).unwrap();
+    let out = parallax(&data)
+        .args(["ingest", "--json"])
+        .arg(&first)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(json(&out.stdout)["added"], 2);
+    let out = parallax(&data)
+        .args(["ingest"])
+        .arg(&second)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        line.contains("(1 unchanged, 1 updated, 0 failed)"),
+        "{line}"
+    );
+    assert!(line.contains("2 articles"), "{line}");
+    // Search finds the new words; the same input again changes nothing.
+    let out = parallax(&data)
+        .args(["search", "ferries", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        json(&out.stdout)["total"],
+        1,
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = parallax(&data)
+        .args(["ingest", "--json"])
+        .arg(&second)
+        .output()
+        .unwrap();
+    let again = json(&out.stdout);
+    assert_eq!(
+        (again["unchanged"].as_u64(), again["updated"].as_u64()),
+        (Some(2), Some(0))
+    );
+}
+
+#[test]
 fn demo_runs_in_a_fresh_dir() {
     let dir = tempfile::tempdir().unwrap();
     let into = dir.path().join("demo");

@@ -121,11 +121,57 @@ impl Article {
     pub fn title_or_empty(&self) -> &str {
         self.title.as_deref().unwrap_or("")
     }
+
+    /// A key of this version's wording: 16 hex digits hashed from the
+    /// title, standfirst and text exactly as read. Two reads of one page
+    /// (one [`ArticleId`](crate::ArticleId), from its URL) with the same
+    /// key are the same version; a different key is an updated version.
+    pub fn version_key(&self) -> String {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for part in [
+            self.title_or_empty(),
+            self.standfirst.as_deref().unwrap_or(""),
+            &self.text,
+        ] {
+            h.update(part.as_bytes());
+            h.update(b"\x1f");
+        }
+        format!("{:016x}", h.digest())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn version_key_follows_the_wording() {
+        let a = Article {
+            id: ArticleId("x".into()),
+            external_id: None,
+            url: None,
+            outlet: None,
+            authors: vec![],
+            title: Some("Ferry resumes".into()),
+            title_source: TitleSource::Given,
+            standfirst: None,
+            published: None,
+            language: None,
+            paragraphs: vec![],
+            sentences: vec![],
+            text: "The ferry runs again.".into(),
+            source: None,
+            extra: Default::default(),
+        };
+        let mut b = a.clone();
+        assert_eq!(a.version_key(), b.version_key());
+        b.text = "The ferry runs again, the mayor said.".into();
+        assert_ne!(a.version_key(), b.version_key());
+        let mut c = a.clone();
+        c.title = None;
+        c.standfirst = Some("Ferry resumes".into());
+        assert_ne!(a.version_key(), c.version_key());
+    }
 
     #[test]
     fn body_skips_boilerplate() {

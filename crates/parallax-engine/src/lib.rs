@@ -27,7 +27,7 @@ use parallax_analyse::{analyse, title_terms, Analysis};
 use parallax_cluster::dedup::{self, Dedup, DedupConfig};
 use parallax_cluster::{Clusterer, Doc};
 use parallax_core::{Article, ArticleId, StoryId, StorySummary, TitleSource};
-use parallax_store::{NewArticle, ReplayRow, Store, StoryRow};
+use parallax_store::{ArticleUpdate, NewArticle, ReplayRow, Store, StoredVersion, StoryRow};
 
 mod shared;
 use parallax_text::Stemmer;
@@ -65,8 +65,13 @@ pub type Result<T> = std::result::Result<T, EngineError>;
 pub struct BatchReport {
     /// Articles stored by this batch, with their story.
     pub added: Vec<(ArticleId, StoryId)>,
-    /// Articles already stored (or repeated in the batch): nothing changed.
+    /// Articles already stored with the same wording (or repeated in the
+    /// batch): nothing changed.
     pub unchanged: usize,
+    /// Articles stored already whose new version (same id, other wording)
+    /// replaced the stored text, title and metadata, with their story.
+    /// They keep their story and their place in it.
+    pub updated: Vec<(ArticleId, StoryId)>,
     /// Stories founded by this batch.
     pub new_stories: usize,
     /// Copies found in this batch: (copy, its original, estimated
@@ -124,6 +129,9 @@ pub struct Prepared {
     /// Articles left out before analysis because they were stored
     /// already ([`Prepared::without_stored`]): counted as unchanged.
     stored: usize,
+    /// Newer versions of stored articles, found by
+    /// [`Prepared::without_stored`], with what the store holds of each.
+    updates: Vec<(Article, StoredVersion)>,
     seconds: f64,
 }
 
@@ -138,33 +146,41 @@ impl Prepared {
         Prepared {
             items,
             stored: 0,
+            updates: Vec::new(),
             seconds: clock.elapsed().as_secs_f64(),
         }
     }
 
     /// Analyses across cores the articles of `articles` that `stored` does
     /// not hold yet; the others are only counted (as unchanged when the
-    /// batch is staged). Re-reading a corpus already ingested then costs a
-    /// lookup per article instead of its analysis. An article whose lookup
-    /// fails is analysed, and [`Engine::stage`] decides.
+    /// batch is staged), or kept as updates when their wording differs from
+    /// the stored version's. Re-reading a corpus already ingested then
+    /// costs a lookup per article instead of its analysis. An article whose
+    /// lookup fails is analysed, and [`Engine::stage`] decides.
     pub fn without_stored(
         articles: Vec<Article>,
         stemmer: &Stemmer,
         stored: &StoredLookup,
     ) -> Prepared {
-        let before = articles.len();
-        let fresh: Vec<Article> = articles
-            .into_iter()
-            .filter(|a| !stored.contains(&a.id).unwrap_or(false))
-            .collect();
+        let mut fresh = Vec::with_capacity(articles.len());
+        let mut updates = Vec::new();
+        let mut same = 0;
+        for a in articles {
+            match stored.version(&a.id) {
+                Ok(Some(v)) if v.key == a.version_key() => same += 1,
+                Ok(Some(v)) => updates.push((a, v)),
+                Ok(None) | Err(_) => fresh.push(a),
+            }
+        }
         let mut p = Prepared::new(fresh, stemmer);
-        p.stored = before - p.items.len();
+        p.stored = same;
+        p.updates = updates;
         p
     }
 
-    /// Articles in the batch, analysed or left out as stored.
+    /// Articles in the batch, analysed, left out as stored, or updates.
     pub fn len(&self) -> usize {
-        self.items.len() + self.stored
+        self.items.len() + self.stored + self.updates.len()
     }
 
     /// Whether the batch is empty.
@@ -184,6 +200,12 @@ impl StoredLookup {
     /// True when an article with this id is stored (committed).
     pub fn contains(&self, id: &ArticleId) -> Result<bool> {
         Ok(self.store.contains(id)?)
+    }
+
+    /// The stored version of an article (committed), `None` when it is
+    /// not stored.
+    pub fn version(&self, id: &ArticleId) -> Result<Option<StoredVersion>> {
+        Ok(self.store.stored_version(id)?)
     }
 }
 
@@ -211,6 +233,7 @@ impl std::ops::AddAssign for StageTimes {
 /// ([`Engine::stage`]).
 pub struct Staged {
     rows: Vec<NewArticle>,
+    updates: Vec<ArticleUpdate>,
     story_rows: Vec<StoryRow>,
     report: BatchReport,
 }
@@ -219,7 +242,10 @@ impl Staged {
     /// Ids of the batch's articles (to keep out of later batches until
     /// the write is done).
     pub fn ids(&self) -> impl Iterator<Item = &ArticleId> {
-        self.rows.iter().map(|r| &r.article.id)
+        self.rows
+            .iter()
+            .map(|r| &r.article.id)
+            .chain(self.updates.iter().map(|u| &u.article.id))
     }
 
     /// Writes the batch to `store` in one transaction; the report gains
@@ -228,10 +254,11 @@ impl Staged {
         let clock = Instant::now();
         let Staged {
             rows,
+            updates,
             story_rows,
             mut report,
         } = self;
-        store.write_batch(&rows, &story_rows)?;
+        store.write(&rows, &updates, &story_rows)?;
         report.timings.store = clock.elapsed().as_secs_f64();
         Ok(report)
     }
@@ -389,6 +416,22 @@ impl StoryAgg {
         if self.candidates.len() < HEADLINE_CANDIDATES {
             if let Some(c) = HeadlineCandidate::of_title(title, real, stemmer) {
                 self.candidates.push(c);
+            }
+        }
+    }
+
+    /// A member's title changed from `old` to `new` (an updated version):
+    /// its candidate, if it has one, is made again from the new title in
+    /// the same place, as a replay of the store would make it.
+    fn replace_candidate(&mut self, old: Option<&str>, new: Option<&str>, stemmer: &Stemmer) {
+        let Some(old) = old else { return };
+        let Some(i) = self.candidates.iter().position(|c| c.title == old) else {
+            return;
+        };
+        match HeadlineCandidate::of_title(new, self.candidates[i].real, stemmer) {
+            Some(c) => self.candidates[i] = c,
+            None => {
+                self.candidates.remove(i);
             }
         }
     }
@@ -604,6 +647,49 @@ impl Parts<'_> {
         let story_rows: Vec<StoryRow> = touched.iter().map(|&i| self.stories[i].row(i)).collect();
         (rows, story_rows)
     }
+
+    /// Newer versions of stored articles: each keeps its story (and the
+    /// clusterer and copy index keep the version they saw); a changed title
+    /// changes its headline candidate, and the story's headline is chosen
+    /// again. Returns the updates and the rows of their stories.
+    fn update(
+        &mut self,
+        updates: Vec<(Article, String, StoredVersion)>,
+        stemmer: &Stemmer,
+        report: &mut BatchReport,
+    ) -> (Vec<ArticleUpdate>, Vec<StoryRow>) {
+        let mut out = Vec::with_capacity(updates.len());
+        let mut touched = Vec::new();
+        for (article, doc, stored) in updates {
+            let i = stored.story_index;
+            let Some(agg) = self.stories.get_mut(i) else {
+                continue;
+            };
+            if article.title != stored.title {
+                agg.replace_candidate(stored.title.as_deref(), article.title.as_deref(), stemmer);
+            }
+            if let Some(o) = &article.outlet {
+                if !self.outlets.contains(o) {
+                    self.outlets.insert(o.clone());
+                }
+            }
+            if let (Some(set), Some(l)) = (self.languages.get_mut(), &article.language) {
+                if !set.contains(l) {
+                    set.insert(l.clone());
+                }
+            }
+            touched.push(i);
+            report.updated.push((article.id.clone(), agg.id.clone()));
+            out.push(ArticleUpdate { article, doc });
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for &i in &touched {
+            self.stories[i].choose_headline(i, &self.online.clusterer);
+        }
+        let story_rows = touched.iter().map(|&i| self.stories[i].row(i)).collect();
+        (out, story_rows)
+    }
 }
 
 /// The engine over one store.
@@ -755,10 +841,11 @@ impl Engine {
     /// the batch is kept and the engine's state is restored from the store.
     pub fn ingest_batch(&mut self, articles: Vec<Article>) -> Result<BatchReport> {
         let mut report = BatchReport::default();
-        let fresh = self.fresh(articles, &mut report)?;
+        let (fresh, updates) = self.fresh(articles, &mut report)?;
         let prepared = Prepared::new(fresh, &self.stemmer);
         report.timings.analyse = prepared.seconds;
-        self.commit(prepared.items, report)
+        let staged = self.cluster_fresh(prepared.items, updates, report)?;
+        self.write_staged(staged)
     }
 
     /// Ingests a batch analysed beforehand ([`Prepared::new`], e.g. on
@@ -787,17 +874,26 @@ impl Engine {
         report.unchanged += batch.stored;
         let mut seen: FxHashSet<ArticleId> = FxHashSet::default();
         let mut fresh = Vec::with_capacity(batch.items.len());
+        let mut updates = Vec::new();
         for r in batch.items {
-            if in_flight.contains(&r.article.id)
-                || !seen.insert(r.article.id.clone())
-                || self.store.contains(&r.article.id)?
-            {
+            if in_flight.contains(&r.article.id) || !seen.insert(r.article.id.clone()) {
                 report.unchanged += 1;
                 continue;
             }
-            fresh.push(r);
+            match self.store.stored_version(&r.article.id)? {
+                None => fresh.push(r),
+                Some(v) if v.key == r.article.version_key() => report.unchanged += 1,
+                Some(v) => updates.push((r.article, v)),
+            }
         }
-        self.cluster_fresh(fresh, report)
+        for (a, v) in batch.updates {
+            if in_flight.contains(&a.id) || !seen.insert(a.id.clone()) {
+                report.unchanged += 1;
+                continue;
+            }
+            updates.push((a, v));
+        }
+        self.cluster_fresh(fresh, updates, report)
     }
 
     /// A writer of staged batches on another handle of the store, to be
@@ -833,30 +929,39 @@ impl Engine {
         self.reload()
     }
 
-    /// The articles of a batch not stored yet, each once; counts the rest
-    /// as unchanged.
-    fn fresh(&self, articles: Vec<Article>, report: &mut BatchReport) -> Result<Vec<Article>> {
+    /// The articles of a batch not stored yet, each once, and the newer
+    /// versions of stored ones; counts the rest as unchanged.
+    #[allow(clippy::type_complexity)]
+    fn fresh(
+        &self,
+        articles: Vec<Article>,
+        report: &mut BatchReport,
+    ) -> Result<(Vec<Article>, Vec<(Article, StoredVersion)>)> {
         let mut seen: FxHashSet<ArticleId> = FxHashSet::default();
         let mut fresh = Vec::with_capacity(articles.len());
+        let mut updates = Vec::new();
         for a in articles {
-            if !seen.insert(a.id.clone()) || self.store.contains(&a.id)? {
+            if !seen.insert(a.id.clone()) {
                 report.unchanged += 1;
                 continue;
             }
-            fresh.push(a);
+            match self.store.stored_version(&a.id)? {
+                None => fresh.push(a),
+                Some(v) if v.key == a.version_key() => report.unchanged += 1,
+                Some(v) => updates.push((a, v)),
+            }
         }
-        Ok(fresh)
+        Ok((fresh, updates))
     }
 
-    /// Clusters and stores analysed fresh articles in one transaction.
-    fn commit(&mut self, fresh: Vec<Ready>, report: BatchReport) -> Result<BatchReport> {
-        let staged = self.cluster_fresh(fresh, report)?;
-        self.write_staged(staged)
-    }
-
-    /// Clusters analysed fresh articles into the engine's state and returns
-    /// the rows to write.
-    fn cluster_fresh(&mut self, mut fresh: Vec<Ready>, mut report: BatchReport) -> Result<Staged> {
+    /// Clusters analysed fresh articles into the engine's state, applies
+    /// the updates of stored ones, and returns the rows to write.
+    fn cluster_fresh(
+        &mut self,
+        mut fresh: Vec<Ready>,
+        updates: Vec<(Article, StoredVersion)>,
+        mut report: BatchReport,
+    ) -> Result<Staged> {
         let clock = Instant::now();
         // An article that cannot be stored fails the batch before any of
         // it changes the state.
@@ -865,12 +970,18 @@ impl Engine {
                 return Err(e.into());
             }
         }
+        let updates = updates
+            .into_iter()
+            .map(|(a, v)| Ok((parallax_store::encode_article(&a)?, a, v)))
+            .map(|r: Result<_>| r.map(|(doc, a, v)| (a, doc, v)))
+            .collect::<Result<Vec<_>>>()?;
         self.online_mut()?;
         let Engine {
             online,
             stories,
             outlets,
             languages,
+            stemmer,
             ..
         } = self;
         let online = online
@@ -882,12 +993,15 @@ impl Engine {
             outlets,
             languages,
         };
-        let (rows, story_rows) = parts.cluster(fresh, &mut report);
+        let (rows, mut story_rows) = parts.cluster(fresh, &mut report);
+        let (updates, update_rows) = parts.update(updates, stemmer, &mut report);
+        story_rows.extend(update_rows);
         // The stored sequence of what this write adds is not known here.
         parts.online.last_seq = None;
         report.timings.cluster = clock.elapsed().as_secs_f64();
         Ok(Staged {
             rows,
+            updates,
             story_rows,
             report,
         })
@@ -1255,6 +1369,92 @@ mod tests {
         let mut e = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
         let rest = e.ingest_batch(all[2..].to_vec()).unwrap().added;
         assert_eq!(rest[0], one[2]);
+    }
+
+    fn at_url(url: &str, title: &str, text: &str, outlet: &str) -> Article {
+        ArticleDraft {
+            url: Some(url.into()),
+            title: Some(title.into()),
+            text: text.into(),
+            outlet: Some(outlet.into()),
+            ..Default::default()
+        }
+        .build()
+    }
+
+    #[test]
+    fn an_updated_version_replaces_the_stored_one_in_its_story() {
+        let first = at_url(
+            "https://velmar.example/tarno-bridge",
+            "Tarno bridge collapses into river",
+            "The old bridge in Tarno collapsed into the Vell river on Monday. Divers searched for survivors.",
+            "Velmar Daily",
+        );
+        let mut all = corpus();
+        all.insert(0, first.clone());
+        let newer = at_url(
+            "https://velmar.example/tarno-bridge?utm_source=feed",
+            "Tarno bridge collapse: two drivers missing",
+            "The old bridge in Tarno collapsed into the Vell river on Monday. Divers searched for two missing drivers, police said.",
+            "Velmar Daily",
+        );
+        assert_eq!(newer.id, first.id);
+        let dir = tempfile::tempdir().unwrap();
+        let (story, next) = {
+            let mut e = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
+            let added = e.ingest_batch(all.clone()).unwrap().added;
+            let story = added[0].1.clone();
+            let r = e.ingest_batch(vec![newer.clone()]).unwrap();
+            assert!(r.added.is_empty());
+            assert_eq!(r.updated, [(newer.id.clone(), story.clone())]);
+            assert_eq!(r.unchanged, 0);
+            // The same version again changes nothing.
+            let again = e.ingest_batch(vec![newer.clone()]).unwrap();
+            assert!(again.updated.is_empty() && again.added.is_empty());
+            assert_eq!(again.unchanged, 1);
+            assert_eq!(e.article_count().unwrap(), 4);
+            let stored = e.find_articles(first.id.as_str()).unwrap();
+            assert_eq!(stored.len(), 1);
+            assert_eq!(stored[0].article.text, newer.text);
+            assert_eq!(stored[0].story, story);
+            let later = article(
+                "Tarno bridge: divers find a car",
+                "Divers searching the Vell river after the Tarno bridge collapsed found a car on Tuesday.",
+                "Tarno Herald",
+            );
+            (story, e.ingest_batch(vec![later]).unwrap().added)
+        };
+        // A reopened engine holds the new text and decides as this one did.
+        let e = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
+        assert_eq!(
+            e.find_articles(first.id.as_str()).unwrap()[0].article.text,
+            newer.text
+        );
+        assert_eq!(next[0].1, story);
+        let mut e = e;
+        let later = article(
+            "Tarno bridge: divers find a car",
+            "Divers searching the Vell river after the Tarno bridge collapsed found a car on Tuesday.",
+            "Tarno Herald",
+        );
+        assert_eq!(e.ingest_batch(vec![later]).unwrap().unchanged, 1);
+        // Prepared batches (the CLI's reader thread) find the update too.
+        let mut third = newer.clone();
+        third.text.push_str(" The mayor ordered an inquiry.");
+        let third = at_url(
+            "https://velmar.example/tarno-bridge",
+            third.title.as_deref().unwrap(),
+            &third.text,
+            "Velmar Daily",
+        );
+        let lookup = e.stored_lookup().unwrap().expect("a second handle");
+        let prepared = Prepared::without_stored(vec![third.clone()], &e.stemmer, &lookup);
+        let r = e.ingest_prepared(prepared).unwrap();
+        assert_eq!(r.updated.len(), 1);
+        assert_eq!(
+            e.find_articles(first.id.as_str()).unwrap()[0].article.text,
+            third.text
+        );
     }
 
     #[test]

@@ -258,11 +258,13 @@ impl Engine {
             let BatchReport {
                 added,
                 unchanged,
+                updated,
                 new_stories,
                 copies,
                 timings,
             } = step;
             work.batch.added.extend(added);
+            work.batch.updated.extend(updated);
             work.batch.unchanged += unchanged;
             work.batch.new_stories += new_stories;
             work.batch.copies.extend(copies);

@@ -451,8 +451,11 @@ async fn search(
 struct IngestReport {
     /// Articles stored, with their story.
     added: Vec<IngestedArticle>,
-    /// Articles already stored: nothing changed.
+    /// Articles already stored with the same wording: nothing changed.
     unchanged: usize,
+    /// Articles already stored (same URL) whose new wording replaced the
+    /// stored text; they keep their story.
+    updated: Vec<IngestedArticle>,
     /// Stories founded.
     new_stories: usize,
     /// Items that could not be read.
@@ -634,6 +637,7 @@ async fn ingest(
                 let story_of: std::collections::HashMap<&str, &str> = report
                     .added
                     .iter()
+                    .chain(&report.updated)
                     .map(|(a, s)| (a.as_str(), s.as_str()))
                     .collect();
                 let items = copies
@@ -658,6 +662,14 @@ async fn ingest(
                     })
                     .collect(),
                 unchanged: report.unchanged,
+                updated: report
+                    .updated
+                    .iter()
+                    .map(|(a, s)| IngestedArticle {
+                        id: a.to_string(),
+                        story: s.to_string(),
+                    })
+                    .collect(),
                 new_stories: report.new_stories,
                 errors,
             };

@@ -663,6 +663,26 @@ async fn writes_need_a_configured_token() {
     // Reads of the old method are refused on the write route.
     let r = get(&on, "/api/v1/articles").await;
     assert_eq!(r.status, 405);
+
+    // A newer version of a page (same URL, other wording) replaces the
+    // stored one in its story, and search finds its new words.
+    let page = json!({"url": "https://orva.example/ferry-strike", "title": "Orva ferry strike ends",
+        "outlet": "Orva Times", "text": "The ferry strike on Lake Orva ended on Monday."});
+    let r = send(&on, post_json("/api/v1/articles", &page, Some(TOKEN))).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let story = r.json()["added"][0]["story"].clone();
+    let fixed = json!({"url": "https://orva.example/ferry-strike", "title": "Orva ferry strike ends",
+        "outlet": "Orva Times", "text": "The ferry strike on Lake Orva ended on Monday, after mediators met the union."});
+    let r = send(&on, post_json("/api/v1/articles", &fixed, Some(TOKEN))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rep = r.json();
+    assert_eq!(rep["updated"].as_array().unwrap().len(), 1, "{rep}");
+    assert_eq!(rep["updated"][0]["story"], story);
+    assert_eq!(rep["unchanged"], 0);
+    let s = get(&on, "/api/v1/search?q=mediators").await.json();
+    assert_eq!(s["total"], 1, "{s}");
+    let again = send(&on, post_json("/api/v1/articles", &fixed, Some(TOKEN))).await;
+    assert_eq!(again.json()["unchanged"], 1);
 }
 
 #[tokio::test]

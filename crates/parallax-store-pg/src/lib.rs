@@ -37,9 +37,9 @@
 
 use parallax_core::{Article, ArticleId, StoryId, StorySummary};
 use parallax_store::{
-    decode_terms, encode_terms, AnalysedForm, ArticleStore, ClusterOutcome, ClusterStep,
-    InboxArticle, InboxCounts, NewArticle, ReplayRow, Result, SharedInbox, StoreError,
-    StoredArticle, StoryRow,
+    decode_terms, encode_terms, version_key_of_doc, AnalysedForm, ArticleStore, ArticleUpdate,
+    ClusterOutcome, ClusterStep, InboxArticle, InboxCounts, NewArticle, ReplayRow, Result,
+    SharedInbox, StoreError, StoredArticle, StoredVersion, StoryRow,
 };
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
@@ -111,6 +111,13 @@ const MIGRATIONS: &[&str] = &[
             left(coalesce(title, '') || ' ' || coalesce((doc::jsonb) ->> 'text', ''), 200000))
     ) STORED;
     CREATE INDEX articles_search ON articles USING GIN (search);
+    "#,
+    // 3: updated versions of an article replace the stored one: the key of
+    // the stored wording, how many versions were read, when the last came.
+    r#"
+    ALTER TABLE articles ADD COLUMN version_key TEXT;
+    ALTER TABLE articles ADD COLUMN revisions INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE articles ADD COLUMN revised_at TIMESTAMPTZ;
     "#,
 ];
 
@@ -384,13 +391,14 @@ impl PgStore {
 fn write_rows(
     tx: &mut Transaction<'_>,
     articles: &[NewArticle],
+    updates: &[ArticleUpdate],
     stories: &[StoryRow],
 ) -> Result<usize> {
     let insert = tx
         .prepare(
             "INSERT INTO articles (id, external_id, url, outlet, title, published, language, story, story_index, doc, terms,
-               features, fingerprint, minhash, duplicate_of, duplicate_similarity)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+               features, fingerprint, minhash, duplicate_of, duplicate_similarity, version_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
              ON CONFLICT (id) DO NOTHING",
         )
         .map_err(db)?;
@@ -417,9 +425,34 @@ fn write_rows(
                     &n.minhash,
                     &n.duplicate_of.as_ref().map(|(o, _)| o.as_str()),
                     &n.duplicate_of.as_ref().map(|(_, s)| *s as f64),
+                    &a.version_key(),
                 ],
             )
             .map_err(db)? as usize;
+    }
+    let update = tx
+        .prepare(
+            "UPDATE articles SET external_id = $2, outlet = $3, title = $4, published = $5, language = $6,
+               doc = $7, version_key = $8, revisions = revisions + 1, revised_at = now()
+             WHERE id = $1 AND (version_key IS NULL OR version_key <> $8)",
+        )
+        .map_err(db)?;
+    for u in updates {
+        let a = &u.article;
+        tx.execute(
+            &update,
+            &[
+                &a.id.as_str(),
+                &a.external_id,
+                &a.outlet,
+                &a.title,
+                &a.published.map(|t| t.to_rfc3339()),
+                &a.language,
+                &u.doc,
+                &a.version_key(),
+            ],
+        )
+        .map_err(db)?;
     }
     let upsert = tx
         .prepare(
@@ -536,13 +569,42 @@ impl ArticleStore for PgStore {
             .is_some())
     }
 
-    fn write_batch(&mut self, articles: &[NewArticle], stories: &[StoryRow]) -> Result<usize> {
+    fn stored_version(&self, id: &ArticleId) -> Result<Option<StoredVersion>> {
+        let Some(r) = self
+            .client()
+            .query_opt(
+                "SELECT version_key, title, story_index, CASE WHEN version_key IS NULL THEN doc ELSE '' END
+                 FROM articles WHERE id = $1",
+                &[&id.as_str()],
+            )
+            .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        let key: Option<String> = r.get(0);
+        let doc: String = r.get(3);
+        Ok(Some(StoredVersion {
+            key: match key {
+                Some(k) => k,
+                None => version_key_of_doc(id, &doc)?,
+            },
+            title: r.get(1),
+            story_index: r.get::<_, i64>(2) as usize,
+        }))
+    }
+
+    fn write(
+        &mut self,
+        articles: &[NewArticle],
+        updates: &[ArticleUpdate],
+        stories: &[StoryRow],
+    ) -> Result<usize> {
         let mut client = self.client();
         let mut tx = client.transaction().map_err(db)?;
         // Serialised with the workers' clustering: stories are numbered in
         // one order.
         lock(&mut tx, LOCK_CLUSTER)?;
-        let written = write_rows(&mut tx, articles, stories)?;
+        let written = write_rows(&mut tx, articles, updates, stories)?;
         tx.commit().map_err(db)?;
         Ok(written)
     }
@@ -899,7 +961,7 @@ impl SharedInbox for PgStore {
             });
         }
         let (articles, stories) = cluster(step)?;
-        let written = write_rows(&mut tx, &articles, &stories)?;
+        let written = write_rows(&mut tx, &articles, &[], &stories)?;
         if !done.is_empty() {
             tx.execute(
                 "UPDATE inbox SET state = 'done', terms = NULL, features = NULL, minhash = NULL

@@ -7,7 +7,9 @@
 //! ([`ArticleStore::sqlite`]); the shared work queue of several workers on
 //! one database is PostgreSQL-only ([`ArticleStore::shared_inbox`]).
 
-use crate::{NewArticle, ReplayRow, Result, Store, StoredArticle, StoryRow};
+use crate::{
+    ArticleUpdate, NewArticle, ReplayRow, Result, Store, StoredArticle, StoredVersion, StoryRow,
+};
 use parallax_core::{Article, ArticleId, StoryId, StorySummary};
 use std::collections::HashSet;
 
@@ -26,10 +28,26 @@ pub trait ArticleStore: Send {
     /// True when an article with this id is stored.
     fn contains(&self, id: &ArticleId) -> Result<bool>;
 
-    /// Writes new articles and the updated story rows in one transaction.
-    /// Articles already stored are skipped; a failing batch writes nothing.
-    /// Returns how many articles were written.
-    fn write_batch(&mut self, articles: &[NewArticle], stories: &[StoryRow]) -> Result<usize>;
+    /// The stored version of an article (its wording's key, title and
+    /// story), `None` when it is not stored.
+    fn stored_version(&self, id: &ArticleId) -> Result<Option<StoredVersion>>;
+
+    /// Writes new articles, newer versions of stored articles
+    /// ([`ArticleUpdate`]) and the updated story rows in one transaction.
+    /// Articles already stored are skipped, and so is an update that is
+    /// not stored or already has its wording; a failing batch writes
+    /// nothing. Returns how many new articles were written.
+    fn write(
+        &mut self,
+        articles: &[NewArticle],
+        updates: &[ArticleUpdate],
+        stories: &[StoryRow],
+    ) -> Result<usize>;
+
+    /// [`ArticleStore::write`] without updates.
+    fn write_batch(&mut self, articles: &[NewArticle], stories: &[StoryRow]) -> Result<usize> {
+        self.write(articles, &[], stories)
+    }
 
     /// Everything needed to replay the stored articles whose arrival
     /// sequence is above `after_seq`, in arrival order (0: all).

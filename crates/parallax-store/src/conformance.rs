@@ -341,6 +341,55 @@ pub fn integrity_check(s: &mut dyn ArticleStore) {
     assert_eq!(s.integrity_check().unwrap(), Ok(()));
 }
 
+/// A newer version of a stored article replaces its text, title and
+/// metadata, in place: same arrival place, story and replay data. Writing
+/// the same version again, or a version of an article not stored, changes
+/// nothing.
+pub fn updated_version_replaces_in_place(s: &mut dyn ArticleStore) {
+    assert_eq!(s.stored_version(&ArticleId("a".into())).unwrap(), None);
+    s.write_batch(
+        &[new_article("a", "s0", 0), new_article("b", "s0", 0)],
+        &[story_row("s0", 0, 2)],
+    )
+    .unwrap();
+    let first = article("a", "en", "Velmar Daily");
+    let stored = s.stored_version(&first.id).unwrap().expect("stored");
+    assert_eq!(stored.key, first.version_key());
+    assert_eq!(stored.title.as_deref(), Some("Title of a"));
+    assert_eq!(stored.story_index, 0);
+    let mut newer = first.clone();
+    newer.title = Some("Title of a, updated".into());
+    newer.text = "Body of a, with a correction.".into();
+    let update = crate::ArticleUpdate {
+        doc: crate::encode_article(&newer).unwrap(),
+        article: newer.clone(),
+    };
+    let mut ghost = article("z", "en", "Velmar Daily");
+    ghost.text = "Never stored.".into();
+    let ghost = crate::ArticleUpdate {
+        doc: crate::encode_article(&ghost).unwrap(),
+        article: ghost,
+    };
+    let written = s
+        .write(&[], &[update.clone(), ghost], &[story_row("s0", 0, 2)])
+        .unwrap();
+    assert_eq!(written, 0);
+    assert_eq!(s.article_count().unwrap(), 2);
+    let now = s.stored_version(&newer.id).unwrap().expect("stored");
+    assert_eq!(now.key, newer.version_key());
+    assert_eq!(now.title.as_deref(), Some("Title of a, updated"));
+    let articles = s.story_articles(&StoryId("s0".into())).unwrap();
+    assert_eq!(ids(&articles), ["a", "b"]);
+    assert_eq!(articles[0].article.text, "Body of a, with a correction.");
+    // The replay data is the first version's.
+    let mut rows = Vec::new();
+    s.for_each_replay_after(0, &mut |r| rows.push(r)).unwrap();
+    assert_eq!(rows[0].id.as_str(), "a");
+    assert_eq!(rows[0].features, new_article("a", "s0", 0).features);
+    s.write(&[], &[update], &[]).unwrap();
+    assert_eq!(s.stored_version(&newer.id).unwrap(), Some(now));
+}
+
 /// Turns every check of the suite into a `#[test]` for a backend. The
 /// argument is an expression of type
 /// `fn() -> Option<Box<dyn ArticleStore>>` that opens a fresh, empty store
@@ -352,7 +401,8 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@each $open;
             idempotent_rewrite, failed_batch_writes_nothing, story_rows_round_trip,
             listing_order_and_paging, find_by_prefix, replay_order,
-            counts_and_languages, articles_in_order, integrity_check);
+            counts_and_languages, articles_in_order, integrity_check,
+            updated_version_replaces_in_place);
     };
     (@each $open:expr; $($check:ident),*) => {
         $(

@@ -132,6 +132,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX stories_recent ON stories(updated_seq DESC, story_index DESC);
     CREATE INDEX articles_language ON articles(language, story);
     "#,
+    // 5: updated versions of an article replace the stored one: the key of
+    // the stored wording, how many versions were read, when the last came.
+    r#"
+    ALTER TABLE articles ADD COLUMN version_key TEXT;
+    ALTER TABLE articles ADD COLUMN revisions INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE articles ADD COLUMN revised_at TEXT;
+    "#,
 ];
 
 /// One article to write, with what the pipeline decided about it.
@@ -157,6 +164,33 @@ pub struct NewArticle {
     pub minhash: String,
     /// The original this article copies, with the similarity.
     pub duplicate_of: Option<(ArticleId, f32)>,
+}
+
+/// A newer version of a stored article (same id, other wording) that
+/// replaces the stored one ([`ArticleStore::write`]).
+///
+/// The text, title and metadata are replaced; the article keeps its arrival
+/// place, its story and its replay data (the clusterer and the copy index
+/// replay the version they first saw, so a reopened engine decides as an
+/// uninterrupted one did).
+#[derive(Debug, Clone)]
+pub struct ArticleUpdate {
+    /// The new version.
+    pub article: Article,
+    /// Its stored form ([`encode_article`]).
+    pub doc: String,
+}
+
+/// What the store holds of an article, to tell a repeat from an update
+/// ([`ArticleStore::stored_version`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredVersion {
+    /// The stored wording's [`Article::version_key`].
+    pub key: String,
+    /// The stored title.
+    pub title: Option<String>,
+    /// The article's story index.
+    pub story_index: usize,
 }
 
 /// What the engine needs to replay one stored article, in arrival order.
@@ -292,17 +326,53 @@ impl Store {
             .exists([id.as_str()])?)
     }
 
+    /// The stored version of an article, `None` when it is not stored.
+    pub fn stored_version(&self, id: &ArticleId) -> Result<Option<StoredVersion>> {
+        let row: Option<(Option<String>, Option<String>, i64, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT version_key, title, story_index, CASE WHEN version_key IS NULL THEN doc ELSE '' END
+                 FROM articles WHERE id = ?1",
+            )?
+            .query_row([id.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .optional()?;
+        let Some((key, title, story_index, doc)) = row else {
+            return Ok(None);
+        };
+        Ok(Some(StoredVersion {
+            key: match key {
+                Some(k) => k,
+                None => version_key_of_doc(id, &doc)?,
+            },
+            title,
+            story_index: story_index as usize,
+        }))
+    }
+
     /// Writes new articles and the updated story rows in one transaction.
     /// Articles already stored are skipped. Returns how many were written.
     pub fn write_batch(&mut self, articles: &[NewArticle], stories: &[StoryRow]) -> Result<usize> {
+        self.write(articles, &[], stories)
+    }
+
+    /// Writes new articles, newer versions of stored ones and the updated
+    /// story rows in one transaction. Articles already stored are skipped;
+    /// an update of an article not stored is skipped. Returns how many
+    /// articles were written (updates not counted).
+    pub fn write(
+        &mut self,
+        articles: &[NewArticle],
+        updates: &[ArticleUpdate],
+        stories: &[StoryRow],
+    ) -> Result<usize> {
         let tx = self.conn.transaction()?;
         let now = chrono::Utc::now().to_rfc3339();
         let mut written = 0;
         {
             let mut insert = tx.prepare_cached(
                 "INSERT OR IGNORE INTO articles (id, external_id, url, outlet, title, published, language, story, story_index, doc, terms, ingested_at,
-                   features, fingerprint, minhash, duplicate_of, duplicate_similarity)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                   features, fingerprint, minhash, duplicate_of, duplicate_similarity, version_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )?;
             for n in articles {
                 let a = &n.article;
@@ -324,6 +394,26 @@ impl Store {
                     n.minhash,
                     n.duplicate_of.as_ref().map(|(o, _)| o.as_str()),
                     n.duplicate_of.as_ref().map(|(_, s)| *s as f64),
+                    a.version_key(),
+                ])?;
+            }
+            let mut update = tx.prepare_cached(
+                "UPDATE articles SET external_id = ?2, outlet = ?3, title = ?4, published = ?5, language = ?6,
+                   doc = ?7, version_key = ?8, revisions = revisions + 1, revised_at = ?9
+                 WHERE id = ?1 AND (version_key IS NULL OR version_key <> ?8)",
+            )?;
+            for u in updates {
+                let a = &u.article;
+                update.execute(params![
+                    a.id.as_str(),
+                    a.external_id,
+                    a.outlet,
+                    a.title,
+                    a.published.map(|t| t.to_rfc3339()),
+                    a.language,
+                    u.doc,
+                    a.version_key(),
+                    now,
                 ])?;
             }
             let mut upsert = tx.prepare_cached(
@@ -578,8 +668,17 @@ impl ArticleStore for Store {
         Store::contains(self, id)
     }
 
-    fn write_batch(&mut self, articles: &[NewArticle], stories: &[StoryRow]) -> Result<usize> {
-        Store::write_batch(self, articles, stories)
+    fn stored_version(&self, id: &ArticleId) -> Result<Option<StoredVersion>> {
+        Store::stored_version(self, id)
+    }
+
+    fn write(
+        &mut self,
+        articles: &[NewArticle],
+        updates: &[ArticleUpdate],
+        stories: &[StoryRow],
+    ) -> Result<usize> {
+        Store::write(self, articles, updates, stories)
     }
 
     fn for_each_replay_after(&self, after_seq: i64, f: &mut dyn FnMut(ReplayRow)) -> Result<()> {
@@ -682,6 +781,14 @@ fn story_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
         first_seen: time(r.get(4)?),
         last_seen: time(r.get(5)?),
     })
+}
+
+/// The [`Article::version_key`] of a stored article's JSON (rows written
+/// before the key was kept).
+pub fn version_key_of_doc(id: &ArticleId, doc: &str) -> Result<String> {
+    let article: Article = serde_json::from_str(doc)
+        .map_err(|e| StoreError::Corrupt(id.to_string(), e.to_string()))?;
+    Ok(article.version_key())
 }
 
 /// The stored form of an article in every backend: its JSON.
