@@ -4,12 +4,13 @@ use crate::{open_engine, EXIT_PARTIAL};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use parallax_core::{Article, ArticleId};
+use parallax_core::Article;
 use parallax_engine::parallax_text::Stemmer;
-use parallax_engine::{BatchReport, ClusterConfig, Engine, Prepared, Staged, StoredLookup};
+use parallax_engine::{
+    BatchReport, ClusterConfig, Engine, InFlight, Prepared, Staged, StoredLookup,
+};
 use parallax_ingest::{Format, Input, InputError, ReadOptions, Reader};
 use serde::Serialize;
-use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
@@ -404,12 +405,10 @@ pub fn ingest_shared(
 fn written(
     r: parallax_engine::Result<BatchReport>,
     summary: &mut IngestSummary,
-    in_flight: &mut HashSet<ArticleId>,
+    in_flight: &mut InFlight,
 ) -> Result<()> {
     let report = r?;
-    for (id, _) in report.added.iter().chain(&report.updated) {
-        in_flight.remove(id);
-    }
+    in_flight.written(&report);
     summary.absorb(report);
     Ok(())
 }
@@ -519,7 +518,7 @@ pub fn ingest_inputs(
                 }
             });
         }
-        let mut in_flight: HashSet<ArticleId> = HashSet::new();
+        let mut in_flight = InFlight::new();
         let mut failure: Option<anyhow::Error> = None;
         for item in rx {
             match item {
@@ -538,7 +537,7 @@ pub fn ingest_inputs(
                             break;
                         }
                         let staged = engine.stage(p, &in_flight)?;
-                        in_flight.extend(staged.ids().cloned());
+                        in_flight.add(&staged);
                         if wtx.send(staged).is_err() {
                             // The writer stopped on an error: its report
                             // is waiting below.

@@ -32,7 +32,7 @@ use parallax_store::{ArticleUpdate, NewArticle, ReplayRow, Store, StoredVersion,
 mod shared;
 use parallax_text::Stemmer;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 pub use shared::WorkReport;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -234,13 +234,14 @@ impl std::ops::AddAssign for StageTimes {
 pub struct Staged {
     rows: Vec<NewArticle>,
     updates: Vec<ArticleUpdate>,
+    /// The story index of each update.
+    update_stories: Vec<usize>,
     story_rows: Vec<StoryRow>,
     report: BatchReport,
 }
 
 impl Staged {
-    /// Ids of the batch's articles (to keep out of later batches until
-    /// the write is done).
+    /// Ids of the batch's articles, new and updated.
     pub fn ids(&self) -> impl Iterator<Item = &ArticleId> {
         self.rows
             .iter()
@@ -257,10 +258,76 @@ impl Staged {
             updates,
             story_rows,
             mut report,
+            ..
         } = self;
         store.write(&rows, &updates, &story_rows)?;
         report.timings.store = clock.elapsed().as_secs_f64();
         Ok(report)
+    }
+}
+
+/// The articles of staged batches not yet written ([`Engine::stage`]),
+/// with the version each will have once its batch is written: a later
+/// batch compares its own versions with these, not with the store.
+#[derive(Debug, Default)]
+pub struct InFlight {
+    /// Per id, its latest staged version and how many staged batches,
+    /// not yet written, hold it.
+    versions: FxHashMap<ArticleId, (StoredVersion, usize)>,
+}
+
+impl InFlight {
+    /// Nothing in flight.
+    pub fn new() -> InFlight {
+        InFlight::default()
+    }
+
+    /// Adds a staged batch (before it is handed to the writer).
+    pub fn add(&mut self, staged: &Staged) {
+        let mut batch: FxHashMap<&ArticleId, StoredVersion> = FxHashMap::default();
+        for r in &staged.rows {
+            batch.insert(&r.article.id, StoredVersion::of(&r.article, r.story_index));
+        }
+        for (u, &story) in staged.updates.iter().zip(&staged.update_stories) {
+            batch.insert(&u.article.id, StoredVersion::of(&u.article, story));
+        }
+        for (id, v) in batch {
+            let e = self.versions.entry(id.clone()).or_insert((v.clone(), 0));
+            e.0 = v;
+            e.1 += 1;
+        }
+    }
+
+    /// Takes out a written batch, by its report.
+    pub fn written(&mut self, report: &BatchReport) {
+        let ids: FxHashMap<&ArticleId, ()> = report
+            .added
+            .iter()
+            .chain(&report.updated)
+            .map(|(id, _)| (id, ()))
+            .collect();
+        for id in ids.into_keys() {
+            if let Some(e) = self.versions.get_mut(id) {
+                e.1 -= 1;
+                if e.1 == 0 {
+                    self.versions.remove(id);
+                }
+            }
+        }
+    }
+
+    /// Articles in flight.
+    pub fn len(&self) -> usize {
+        self.versions.len()
+    }
+
+    /// Whether nothing is in flight.
+    pub fn is_empty(&self) -> bool {
+        self.versions.is_empty()
+    }
+
+    fn get(&self, id: &ArticleId) -> Option<&StoredVersion> {
+        self.versions.get(id).map(|(v, _)| v)
     }
 }
 
@@ -519,6 +586,83 @@ struct Online {
     /// written (0: none; `None`: not known, after a write that does not
     /// report it).
     last_seq: Option<i64>,
+}
+
+/// Where an article of a batch goes ([`Sorter`]).
+enum Fate {
+    /// Not stored and not earlier in the batch: analysed and clustered.
+    Fresh,
+    /// A newer version of a stored (or staged) article.
+    Update(StoredVersion),
+    /// Another version of an article earlier in the batch: compared with
+    /// it once the batch is clustered.
+    Later,
+    /// The same wording again.
+    Unchanged,
+}
+
+/// Sorts a batch's articles by their [`Fate`], in order.
+struct Sorter<'a> {
+    in_flight: &'a InFlight,
+    /// The latest wording seen in the batch, per id.
+    seen: FxHashMap<ArticleId, String>,
+    updates: Vec<(Article, StoredVersion)>,
+    later: Vec<Article>,
+    unchanged: usize,
+}
+
+impl<'a> Sorter<'a> {
+    fn new(in_flight: &'a InFlight) -> Sorter<'a> {
+        Sorter {
+            in_flight,
+            seen: FxHashMap::default(),
+            updates: Vec::new(),
+            later: Vec::new(),
+            unchanged: 0,
+        }
+    }
+
+    /// The fate of `a`; `stored` is its stored version when looked up
+    /// already ([`Prepared::without_stored`]), else the store is asked.
+    fn fate(
+        &mut self,
+        a: &Article,
+        stored: Option<StoredVersion>,
+        store: &dyn ArticleStore,
+    ) -> Result<Fate> {
+        let key = a.version_key();
+        if let Some(k) = self.seen.get_mut(&a.id) {
+            if *k == key {
+                return Ok(Fate::Unchanged);
+            }
+            *k = key;
+            return Ok(Fate::Later);
+        }
+        // Staged by an earlier batch and not yet written: compared with
+        // the version that batch writes.
+        let stored = match (self.in_flight.get(&a.id), stored) {
+            (Some(v), _) => Some(v.clone()),
+            (None, Some(v)) => Some(v),
+            (None, None) => store.stored_version(&a.id)?,
+        };
+        let fate = match stored {
+            None => Fate::Fresh,
+            Some(v) if v.key == key => Fate::Unchanged,
+            Some(v) => Fate::Update(v),
+        };
+        self.seen.insert(a.id.clone(), key);
+        Ok(fate)
+    }
+
+    /// Keeps `a` by its fate (not [`Fate::Fresh`], which the caller keeps).
+    fn keep(&mut self, a: Article, fate: Fate) {
+        match fate {
+            Fate::Update(v) => self.updates.push((a, v)),
+            Fate::Later => self.later.push(a),
+            Fate::Unchanged => self.unchanged += 1,
+            Fate::Fresh => {}
+        }
+    }
 }
 
 /// Replays the store's articles into a fresh online state.
@@ -841,10 +985,10 @@ impl Engine {
     /// the batch is kept and the engine's state is restored from the store.
     pub fn ingest_batch(&mut self, articles: Vec<Article>) -> Result<BatchReport> {
         let mut report = BatchReport::default();
-        let (fresh, updates) = self.fresh(articles, &mut report)?;
+        let (fresh, updates, later) = self.fresh(articles, &mut report)?;
         let prepared = Prepared::new(fresh, &self.stemmer);
         report.timings.analyse = prepared.seconds;
-        let staged = self.cluster_fresh(prepared.items, updates, report)?;
+        let staged = self.cluster_fresh(prepared.items, updates, later, report)?;
         self.write_staged(staged)
     }
 
@@ -852,48 +996,38 @@ impl Engine {
     /// another thread while this one clusters the previous batch); the
     /// same as [`Engine::ingest_batch`] otherwise.
     pub fn ingest_prepared(&mut self, batch: Prepared) -> Result<BatchReport> {
-        let staged = self.stage(batch, &std::collections::HashSet::new())?;
+        let staged = self.stage(batch, &InFlight::new())?;
         self.write_staged(staged)
     }
 
     /// Clusters a batch analysed beforehand without writing it: the first
     /// half of [`Engine::ingest_prepared`], for a caller that writes on
     /// another thread ([`Engine::writer`]) while this one clusters the
-    /// next batch. Articles stored already, repeated in the batch, or in
-    /// `in_flight` (staged, not yet written) are counted as unchanged.
+    /// next batch. Articles stored already or repeated in the batch with
+    /// the same wording, or in `in_flight` (staged, not yet written) with
+    /// the wording staged there, are counted as unchanged; other wordings
+    /// are updates.
     ///
     /// The engine's state then includes the batch: write the staged
     /// batches in order, and if one fails, call [`Engine::recover`].
-    pub fn stage(
-        &mut self,
-        batch: Prepared,
-        in_flight: &std::collections::HashSet<ArticleId>,
-    ) -> Result<Staged> {
+    pub fn stage(&mut self, batch: Prepared, in_flight: &InFlight) -> Result<Staged> {
         let mut report = BatchReport::default();
         report.timings.analyse = batch.seconds;
         report.unchanged += batch.stored;
-        let mut seen: FxHashSet<ArticleId> = FxHashSet::default();
+        let mut sorter = Sorter::new(in_flight);
         let mut fresh = Vec::with_capacity(batch.items.len());
-        let mut updates = Vec::new();
         for r in batch.items {
-            if in_flight.contains(&r.article.id) || !seen.insert(r.article.id.clone()) {
-                report.unchanged += 1;
-                continue;
-            }
-            match self.store.stored_version(&r.article.id)? {
-                None => fresh.push(r),
-                Some(v) if v.key == r.article.version_key() => report.unchanged += 1,
-                Some(v) => updates.push((r.article, v)),
+            match sorter.fate(&r.article, None, self.store.as_ref())? {
+                Fate::Fresh => fresh.push(r),
+                fate => sorter.keep(r.article, fate),
             }
         }
         for (a, v) in batch.updates {
-            if in_flight.contains(&a.id) || !seen.insert(a.id.clone()) {
-                report.unchanged += 1;
-                continue;
-            }
-            updates.push((a, v));
+            let fate = sorter.fate(&a, Some(v), self.store.as_ref())?;
+            sorter.keep(a, fate);
         }
-        self.cluster_fresh(fresh, updates, report)
+        report.unchanged += sorter.unchanged;
+        self.cluster_fresh(fresh, sorter.updates, sorter.later, report)
     }
 
     /// A writer of staged batches on another handle of the store, to be
@@ -936,47 +1070,68 @@ impl Engine {
         &self,
         articles: Vec<Article>,
         report: &mut BatchReport,
-    ) -> Result<(Vec<Article>, Vec<(Article, StoredVersion)>)> {
-        let mut seen: FxHashSet<ArticleId> = FxHashSet::default();
+    ) -> Result<(Vec<Article>, Vec<(Article, StoredVersion)>, Vec<Article>)> {
+        let none = InFlight::new();
+        let mut sorter = Sorter::new(&none);
         let mut fresh = Vec::with_capacity(articles.len());
-        let mut updates = Vec::new();
         for a in articles {
-            if !seen.insert(a.id.clone()) {
-                report.unchanged += 1;
-                continue;
-            }
-            match self.store.stored_version(&a.id)? {
-                None => fresh.push(a),
-                Some(v) if v.key == a.version_key() => report.unchanged += 1,
-                Some(v) => updates.push((a, v)),
+            match sorter.fate(&a, None, self.store.as_ref())? {
+                Fate::Fresh => fresh.push(a),
+                fate => sorter.keep(a, fate),
             }
         }
-        Ok((fresh, updates))
+        report.unchanged += sorter.unchanged;
+        Ok((fresh, sorter.updates, sorter.later))
     }
 
     /// Clusters analysed fresh articles into the engine's state, applies
-    /// the updates of stored ones, and returns the rows to write.
+    /// the updates of stored ones, and returns the rows to write. If it
+    /// fails, the state is reloaded from the store.
     fn cluster_fresh(
+        &mut self,
+        fresh: Vec<Ready>,
+        updates: Vec<(Article, StoredVersion)>,
+        later: Vec<Article>,
+        report: BatchReport,
+    ) -> Result<Staged> {
+        match self.try_cluster_fresh(fresh, updates, later, report) {
+            Ok(staged) => Ok(staged),
+            Err((e, false)) => Err(e),
+            Err((e, true)) => {
+                self.reload()?;
+                Err(e)
+            }
+        }
+    }
+
+    /// [`Engine::cluster_fresh`]; an error says whether the state had
+    /// changed.
+    fn try_cluster_fresh(
         &mut self,
         mut fresh: Vec<Ready>,
         updates: Vec<(Article, StoredVersion)>,
+        later: Vec<Article>,
         mut report: BatchReport,
-    ) -> Result<Staged> {
+    ) -> std::result::Result<Staged, (EngineError, bool)> {
+        let before = |e: EngineError| (e, false);
+        let after = |e: EngineError| (e, true);
         let clock = Instant::now();
         // An article that cannot be stored fails the batch before any of
         // it changes the state.
         if let Some(i) = fresh.iter().position(|r| r.stored_doc.is_err()) {
             if let Err(e) = fresh.swap_remove(i).stored_doc {
-                return Err(e.into());
+                return Err(before(e.into()));
             }
         }
         let updates = updates
             .into_iter()
             .map(|(a, v)| Ok((parallax_store::encode_article(&a)?, a, v)))
             .map(|r: Result<_>| r.map(|(doc, a, v)| (a, doc, v)))
-            .collect::<Result<Vec<_>>>()?;
-        self.online_mut()?;
+            .collect::<Result<Vec<_>>>()
+            .map_err(before)?;
+        self.online_mut().map_err(before)?;
         let Engine {
+            store,
             online,
             stories,
             outlets,
@@ -986,7 +1141,8 @@ impl Engine {
         } = self;
         let online = online
             .get_mut()
-            .ok_or_else(|| EngineError::Replay("the replayed state was lost".into()))?;
+            .ok_or_else(|| EngineError::Replay("the replayed state was lost".into()))
+            .map_err(before)?;
         let mut parts = Parts {
             online,
             stories,
@@ -994,6 +1150,40 @@ impl Engine {
             languages,
         };
         let (rows, mut story_rows) = parts.cluster(fresh, &mut report);
+        // Later versions of an article earlier in the batch, each compared
+        // with the version before it: the batch's own or an update's.
+        let mut updates = updates;
+        let mut current: FxHashMap<ArticleId, StoredVersion> = FxHashMap::default();
+        for r in &rows {
+            current.insert(
+                r.article.id.clone(),
+                StoredVersion::of(&r.article, r.story_index),
+            );
+        }
+        for (a, _, v) in &updates {
+            current.insert(a.id.clone(), StoredVersion::of(a, v.story_index));
+        }
+        for article in later {
+            let prior = match current.get(&article.id) {
+                Some(v) => Some(v.clone()),
+                None => store
+                    .stored_version(&article.id)
+                    .map_err(|e| after(e.into()))?,
+            };
+            match prior {
+                Some(v) if v.key != article.version_key() => {
+                    current.insert(
+                        article.id.clone(),
+                        StoredVersion::of(&article, v.story_index),
+                    );
+                    let doc =
+                        parallax_store::encode_article(&article).map_err(|e| after(e.into()))?;
+                    updates.push((article, doc, v));
+                }
+                _ => report.unchanged += 1,
+            }
+        }
+        let update_stories = updates.iter().map(|(_, _, v)| v.story_index).collect();
         let (updates, update_rows) = parts.update(updates, stemmer, &mut report);
         story_rows.extend(update_rows);
         // The stored sequence of what this write adds is not known here.
@@ -1002,6 +1192,7 @@ impl Engine {
         Ok(Staged {
             rows,
             updates,
+            update_stories,
             story_rows,
             report,
         })
@@ -1253,13 +1444,13 @@ mod tests {
             .writer()
             .unwrap()
             .expect("a file store has a second handle");
-        let mut in_flight = std::collections::HashSet::new();
+        let mut in_flight = InFlight::new();
         let mut staged = Vec::new();
         for a in corpus() {
             let s = e
                 .stage(Prepared::new(vec![a], &stemmer), &in_flight)
                 .unwrap();
-            in_flight.extend(s.ids().cloned());
+            in_flight.add(&s);
             staged.push(s);
         }
         // The same article again while its batch is not written yet.
@@ -1270,14 +1461,50 @@ mod tests {
             )
             .unwrap();
         assert_eq!(again.ids().count(), 0);
+        // A new version of a page whose first version is still in flight:
+        // an update, written after it.
+        let url = "https://velmar.example/ferry";
+        let v1 = at_url(
+            url,
+            "Ferry resumes",
+            "The Velmar ferry runs again.",
+            "Velmar Daily",
+        );
+        let v2 = at_url(
+            url,
+            "Ferry resumes",
+            "The Velmar ferry runs again after the strike.",
+            "Velmar Daily",
+        );
+        let first = e
+            .stage(Prepared::new(vec![v1], &stemmer), &in_flight)
+            .unwrap();
+        in_flight.add(&first);
+        let second = e
+            .stage(Prepared::new(vec![v2.clone()], &stemmer), &in_flight)
+            .unwrap();
+        assert_eq!(second.ids().count(), 1);
+        in_flight.add(&second);
         let mut got = Vec::new();
-        for s in staged.into_iter().chain([again]) {
-            got.extend(writer.write(s).unwrap().added);
+        let mut updated = Vec::new();
+        for s in staged.into_iter().chain([again, first, second]) {
+            let r = writer.write(s).unwrap();
+            in_flight.written(&r);
+            got.extend(r.added);
+            updated.extend(r.updated);
         }
-        assert_eq!(got, expected);
+        assert!(in_flight.is_empty());
+        assert_eq!(got[..3], expected[..]);
+        assert_eq!(updated.len(), 1);
         let reopened = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
-        assert_eq!(reopened.article_count().unwrap(), 3);
-        assert_eq!(reopened.stories(0).unwrap().len(), 2);
+        assert_eq!(
+            reopened.find_articles(v2.id.as_str()).unwrap()[0]
+                .article
+                .text,
+            v2.text
+        );
+        assert_eq!(reopened.article_count().unwrap(), 4);
+        assert_eq!(reopened.stories(0).unwrap().len(), 3);
         // An in-memory store has no second handle.
         let mem = Engine::in_memory(ClusterConfig::default()).unwrap();
         assert!(mem.writer().unwrap().is_none());
@@ -1388,7 +1615,7 @@ mod tests {
             "https://velmar.example/tarno-bridge",
             "Tarno bridge collapses into river",
             "The old bridge in Tarno collapsed into the Vell river on Monday. Divers searched for survivors.",
-            "Velmar Daily",
+            "Velmar Evening",
         );
         let mut all = corpus();
         all.insert(0, first.clone());
@@ -1396,7 +1623,7 @@ mod tests {
             "https://velmar.example/tarno-bridge?utm_source=feed",
             "Tarno bridge collapse: two drivers missing",
             "The old bridge in Tarno collapsed into the Vell river on Monday. Divers searched for two missing drivers, police said.",
-            "Velmar Daily",
+            "Velmar Evening",
         );
         assert_eq!(newer.id, first.id);
         let dir = tempfile::tempdir().unwrap();
@@ -1445,7 +1672,7 @@ mod tests {
             "https://velmar.example/tarno-bridge",
             third.title.as_deref().unwrap(),
             &third.text,
-            "Velmar Daily",
+            "Velmar Evening",
         );
         let lookup = e.stored_lookup().unwrap().expect("a second handle");
         let prepared = Prepared::without_stored(vec![third.clone()], &e.stemmer, &lookup);
@@ -1455,6 +1682,40 @@ mod tests {
             e.find_articles(first.id.as_str()).unwrap()[0].article.text,
             third.text
         );
+    }
+
+    #[test]
+    fn a_later_version_in_the_same_batch_replaces_the_earlier_one() {
+        let url = "https://velmar.example/ferry";
+        let v1 = at_url(
+            url,
+            "Ferry resumes",
+            "The Velmar ferry runs again.",
+            "Velmar Daily",
+        );
+        let v2 = at_url(
+            url,
+            "Ferry resumes",
+            "The Velmar ferry runs again after the strike.",
+            "Velmar Daily",
+        );
+        let v3 = at_url(
+            url,
+            "Ferry resumes after strike",
+            "The Velmar ferry runs again after a two-week strike.",
+            "Velmar Daily",
+        );
+        let mut e = Engine::in_memory(ClusterConfig::default()).unwrap();
+        let r = e
+            .ingest_batch(vec![v1.clone(), v2.clone(), v2.clone(), v3.clone()])
+            .unwrap();
+        assert_eq!(r.added.len(), 1);
+        assert_eq!(r.updated.len(), 2);
+        assert_eq!(r.unchanged, 1);
+        let stored = e.find_articles(v1.id.as_str()).unwrap();
+        assert_eq!(stored[0].article.text, v3.text);
+        let story = e.story(stored[0].story.as_str()).unwrap().unwrap();
+        assert_eq!(story.summary.headline, "Ferry resumes after strike");
     }
 
     #[test]

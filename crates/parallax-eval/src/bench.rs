@@ -81,6 +81,9 @@ struct Report {
     generate_seconds: f64,
     stream_bytes: u64,
     added: usize,
+    /// New versions of stored articles (the generator's updates at a
+    /// known URL).
+    updated: usize,
     unchanged: usize,
     failed: usize,
     stories: usize,
@@ -355,6 +358,7 @@ pub fn run(args: BenchArgs) -> Result<u8> {
         generate_seconds,
         stream_bytes,
         added,
+        updated: n("updated"),
         unchanged: n("unchanged"),
         failed: n("failed"),
         stories: n("stories_total"),
@@ -400,8 +404,8 @@ fn mb(b: u64) -> String {
 
 fn print_report(r: &Report) {
     println!(
-        "{} articles ({} gold events, seed {}): {} added, {} unchanged (updates at a known URL), {} failed, {} stories",
-        r.articles, r.gold_events, r.seed, r.added, r.unchanged, r.failed, r.stories
+        "{} articles ({} gold events, seed {}): {} added, {} updated (new versions at a known URL), {} unchanged, {} failed, {} stories",
+        r.articles, r.gold_events, r.seed, r.added, r.updated, r.unchanged, r.failed, r.stories
     );
     println!("| stage | seconds | articles/s |");
     println!("|---|---|---|");

@@ -193,6 +193,17 @@ pub struct StoredVersion {
     pub story_index: usize,
 }
 
+impl StoredVersion {
+    /// The version `article` is, in story `story_index`.
+    pub fn of(article: &Article, story_index: usize) -> StoredVersion {
+        StoredVersion {
+            key: article.version_key(),
+            title: article.title.clone(),
+            story_index,
+        }
+    }
+}
+
 /// What the engine needs to replay one stored article, in arrival order.
 #[derive(Debug, Clone)]
 pub struct ReplayRow {
