@@ -144,25 +144,30 @@ impl Article {
 mod tests {
     use super::*;
 
-    #[test]
-    fn version_key_follows_the_wording() {
-        let a = Article {
+    /// An article with only a title and a text.
+    fn titled(title: &str, text: &str) -> Article {
+        Article {
             id: ArticleId("x".into()),
             external_id: None,
             url: None,
             outlet: None,
             authors: vec![],
-            title: Some("Ferry resumes".into()),
+            title: Some(title.into()),
             title_source: TitleSource::Given,
             standfirst: None,
             published: None,
             language: None,
             paragraphs: vec![],
             sentences: vec![],
-            text: "The ferry runs again.".into(),
+            text: text.into(),
             source: None,
             extra: Default::default(),
-        };
+        }
+    }
+
+    #[test]
+    fn version_key_follows_the_wording() {
+        let a = titled("Ferry resumes", "The ferry runs again.");
         let mut b = a.clone();
         assert_eq!(a.version_key(), b.version_key());
         b.text = "The ferry runs again, the mayor said.".into();
@@ -177,16 +182,7 @@ mod tests {
     fn body_skips_boilerplate() {
         let text = "Head\n\nBody one.\n\nMore information".to_string();
         let a = Article {
-            id: ArticleId("x".into()),
-            external_id: None,
-            url: None,
-            outlet: None,
-            authors: vec![],
-            title: Some("Head".into()),
             title_source: TitleSource::FirstLine,
-            standfirst: None,
-            published: None,
-            language: None,
             paragraphs: vec![
                 Paragraph {
                     span: Span::new(0, 4),
@@ -205,9 +201,7 @@ mod tests {
                 span: Span::new(6, 15),
                 paragraph: 1,
             }],
-            text,
-            source: None,
-            extra: Default::default(),
+            ..titled("Head", &text)
         };
         assert_eq!(a.body(), "Body one.");
         assert_eq!(a.sentence_texts().collect::<Vec<_>>(), vec!["Body one."]);

@@ -1463,19 +1463,7 @@ mod tests {
         assert_eq!(again.ids().count(), 0);
         // A new version of a page whose first version is still in flight:
         // an update, written after it.
-        let url = "https://velmar.example/ferry";
-        let v1 = at_url(
-            url,
-            "Ferry resumes",
-            "The Velmar ferry runs again.",
-            "Velmar Daily",
-        );
-        let v2 = at_url(
-            url,
-            "Ferry resumes",
-            "The Velmar ferry runs again after the strike.",
-            "Velmar Daily",
-        );
+        let [v1, v2, _] = ferry_versions();
         let first = e
             .stage(Prepared::new(vec![v1], &stemmer), &in_flight)
             .unwrap();
@@ -1684,27 +1672,26 @@ mod tests {
         );
     }
 
+    /// Three versions of one page: the first, a longer text, a new title.
+    fn ferry_versions() -> [Article; 3] {
+        let url = "https://velmar.example/ferry";
+        [
+            ("Ferry resumes", "The Velmar ferry runs again."),
+            (
+                "Ferry resumes",
+                "The Velmar ferry runs again after the strike.",
+            ),
+            (
+                "Ferry resumes after strike",
+                "The Velmar ferry runs again after a two-week strike.",
+            ),
+        ]
+        .map(|(title, text)| at_url(url, title, text, "Velmar Daily"))
+    }
+
     #[test]
     fn a_later_version_in_the_same_batch_replaces_the_earlier_one() {
-        let url = "https://velmar.example/ferry";
-        let v1 = at_url(
-            url,
-            "Ferry resumes",
-            "The Velmar ferry runs again.",
-            "Velmar Daily",
-        );
-        let v2 = at_url(
-            url,
-            "Ferry resumes",
-            "The Velmar ferry runs again after the strike.",
-            "Velmar Daily",
-        );
-        let v3 = at_url(
-            url,
-            "Ferry resumes after strike",
-            "The Velmar ferry runs again after a two-week strike.",
-            "Velmar Daily",
-        );
+        let [v1, v2, v3] = ferry_versions();
         let mut e = Engine::in_memory(ClusterConfig::default()).unwrap();
         let r = e
             .ingest_batch(vec![v1.clone(), v2.clone(), v2.clone(), v3.clone()])
