@@ -750,16 +750,7 @@ impl Parts<'_> {
             self.online
                 .seen
                 .push((article.id.clone(), assignment.story));
-            if let Some(o) = &article.outlet {
-                if !self.outlets.contains(o) {
-                    self.outlets.insert(o.clone());
-                }
-            }
-            if let (Some(set), Some(l)) = (self.languages.get_mut(), &article.language) {
-                if !set.contains(l) {
-                    set.insert(l.clone());
-                }
-            }
+            self.note_outlet_and_language(&article);
             let agg = &mut self.stories[assignment.story];
             agg.add(&article, now);
             if copy.is_none() {
@@ -792,6 +783,20 @@ impl Parts<'_> {
         (rows, story_rows)
     }
 
+    /// Adds the article's outlet and language to the known ones.
+    fn note_outlet_and_language(&mut self, article: &Article) {
+        if let Some(o) = &article.outlet {
+            if !self.outlets.contains(o) {
+                self.outlets.insert(o.clone());
+            }
+        }
+        if let (Some(set), Some(l)) = (self.languages.get_mut(), &article.language) {
+            if !set.contains(l) {
+                set.insert(l.clone());
+            }
+        }
+    }
+
     /// Newer versions of stored articles: each keeps its story (and the
     /// clusterer and copy index keep the version they saw); a changed title
     /// changes its headline candidate, and the story's headline is chosen
@@ -806,21 +811,13 @@ impl Parts<'_> {
         let mut touched = Vec::new();
         for (article, doc, stored) in updates {
             let i = stored.story_index;
-            let Some(agg) = self.stories.get_mut(i) else {
+            if i >= self.stories.len() {
                 continue;
-            };
+            }
+            self.note_outlet_and_language(&article);
+            let agg = &mut self.stories[i];
             if article.title != stored.title {
                 agg.replace_candidate(stored.title.as_deref(), article.title.as_deref(), stemmer);
-            }
-            if let Some(o) = &article.outlet {
-                if !self.outlets.contains(o) {
-                    self.outlets.insert(o.clone());
-                }
-            }
-            if let (Some(set), Some(l)) = (self.languages.get_mut(), &article.language) {
-                if !set.contains(l) {
-                    set.insert(l.clone());
-                }
             }
             touched.push(i);
             report.updated.push((article.id.clone(), agg.id.clone()));
