@@ -347,10 +347,17 @@ pub fn article(data_dir: &Path, config: ClusterConfig, args: ArticleArgs) -> Res
         let mut v = serde_json::to_value(&chosen.article)?;
         if let Some(obj) = v.as_object_mut() {
             obj.insert("story".into(), chosen.story.to_string().into());
+            obj.insert("revisions".into(), chosen.revisions.into());
         }
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         print_article(&chosen.article, Some(chosen.story.as_str()));
+        if chosen.revisions > 1 {
+            println!(
+                "(version {} of this page: newer versions replaced the first)",
+                chosen.revisions
+            );
+        }
     }
     Ok(0)
 }

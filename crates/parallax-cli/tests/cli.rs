@@ -367,6 +367,17 @@ fn an_updated_page_replaces_the_stored_version() {
         String::from_utf8_lossy(&out.stdout)
     );
     let out = parallax(&data)
+        .args(["article", "--json"])
+        .arg(parallax_core::ArticleId::from_url("https://velmar.example/storm").as_str())
+        .output()
+        .unwrap();
+    let page = json(&out.stdout);
+    assert_eq!(page["revisions"], 2, "{page}");
+    assert!(page["text"]
+        .as_str()
+        .unwrap()
+        .contains("stranding two ferries"));
+    let out = parallax(&data)
         .args(["ingest", "--json"])
         .arg(&second)
         .output()

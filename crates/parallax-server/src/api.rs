@@ -245,6 +245,7 @@ pub(crate) fn article_json(a: &StoredArticle) -> Value {
     let mut v = serde_json::to_value(&a.article).unwrap_or(Value::Null);
     if let Some(obj) = v.as_object_mut() {
         obj.insert("story".into(), a.story.to_string().into());
+        obj.insert("revisions".into(), a.revisions.into());
         if let Some((orig, sim)) = &a.duplicate_of {
             obj.insert(
                 "duplicate_of".into(),

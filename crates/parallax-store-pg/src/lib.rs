@@ -527,7 +527,7 @@ fn story_row(r: &Row) -> StoryRow {
     }
 }
 
-const ARTICLE_COLUMNS: &str = "seq, doc, story, duplicate_of, duplicate_similarity";
+const ARTICLE_COLUMNS: &str = "seq, doc, story, duplicate_of, duplicate_similarity, revisions";
 
 fn stored_article(r: &Row) -> Result<StoredArticle> {
     let seq: i64 = r.get(0);
@@ -540,6 +540,7 @@ fn stored_article(r: &Row) -> Result<StoredArticle> {
         article,
         story: StoryId(r.get(2)),
         duplicate_of: dup.map(|d| (ArticleId(d), sim.unwrap_or(0.0) as f32)),
+        revisions: r.get::<_, i32>(5).max(1) as u32,
     })
 }
 

@@ -381,6 +381,7 @@ pub fn updated_version_replaces_in_place(s: &mut dyn ArticleStore) {
     let articles = s.story_articles(&StoryId("s0".into())).unwrap();
     assert_eq!(ids(&articles), ["a", "b"]);
     assert_eq!(articles[0].article.text, "Body of a, with a correction.");
+    assert_eq!((articles[0].revisions, articles[1].revisions), (2, 1));
     // The replay data is the first version's.
     let mut rows = Vec::new();
     s.for_each_replay_after(0, &mut |r| rows.push(r)).unwrap();

@@ -251,6 +251,9 @@ pub struct StoredArticle {
     pub story: StoryId,
     /// The earlier article it copies, with the estimated similarity.
     pub duplicate_of: Option<(ArticleId, f32)>,
+    /// Versions read of it: 1, or more when newer versions replaced the
+    /// first ([`ArticleUpdate`]).
+    pub revisions: u32,
 }
 
 /// The embedded store.
@@ -611,7 +614,7 @@ impl Store {
     pub fn story_articles(&self, id: &StoryId) -> Result<Vec<StoredArticle>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT seq, doc, story, duplicate_of, duplicate_similarity FROM articles WHERE story = ?1 ORDER BY seq")?;
+            .prepare("SELECT seq, doc, story, duplicate_of, duplicate_similarity, revisions FROM articles WHERE story = ?1 ORDER BY seq")?;
         let rows = stmt.query_map([id.as_str()], raw_article)?;
         rows.map(|r| r.map_err(StoreError::from).and_then(parse_article))
             .collect()
@@ -621,8 +624,8 @@ impl Store {
     /// `key`.
     pub fn find_articles(&self, key: &str) -> Result<Vec<StoredArticle>> {
         let mut stmt = self.conn.prepare(
-            "SELECT seq, doc, story, duplicate_of, duplicate_similarity FROM articles WHERE id = ?1 OR external_id = ?1
-             UNION SELECT seq, doc, story, duplicate_of, duplicate_similarity FROM articles WHERE id >= ?1 AND id < ?2
+            "SELECT seq, doc, story, duplicate_of, duplicate_similarity, revisions FROM articles WHERE id = ?1 OR external_id = ?1
+             UNION SELECT seq, doc, story, duplicate_of, duplicate_similarity, revisions FROM articles WHERE id >= ?1 AND id < ?2
              ORDER BY 1 LIMIT 10",
         )?;
         let upper = format!("{key}\u{10ffff}");
@@ -645,7 +648,7 @@ impl Store {
         mut f: impl FnMut(StoredArticle) -> bool,
     ) -> Result<()> {
         let mut stmt = self.conn.prepare(
-            "SELECT seq, doc, story, duplicate_of, duplicate_similarity FROM articles ORDER BY seq LIMIT -1 OFFSET ?1",
+            "SELECT seq, doc, story, duplicate_of, duplicate_similarity, revisions FROM articles ORDER BY seq LIMIT -1 OFFSET ?1",
         )?;
         let mut rows = stmt.query([skip as i64])?;
         while let Some(row) = rows.next()? {
@@ -763,13 +766,20 @@ impl ArticleStore for Store {
     }
 }
 
-type RawArticle = (i64, String, String, Option<String>, Option<f64>);
+type RawArticle = (i64, String, String, Option<String>, Option<f64>, i64);
 
 fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
 }
 
-fn parse_article((seq, doc, story, dup, sim): RawArticle) -> Result<StoredArticle> {
+fn parse_article((seq, doc, story, dup, sim, revisions): RawArticle) -> Result<StoredArticle> {
     let article: Article = serde_json::from_str(&doc)
         .map_err(|e| StoreError::Corrupt(format!("article #{seq}"), e.to_string()))?;
     Ok(StoredArticle {
@@ -777,6 +787,7 @@ fn parse_article((seq, doc, story, dup, sim): RawArticle) -> Result<StoredArticl
         article,
         story: StoryId(story),
         duplicate_of: dup.map(|d| (ArticleId(d), sim.unwrap_or(0.0) as f32)),
+        revisions: revisions.max(1) as u32,
     })
 }
 
