@@ -528,8 +528,13 @@ pub fn quotes(data_dir: &Path, config: ClusterConfig, args: QuotesArgs) -> Resul
 #[derive(Args)]
 pub struct EntitiesArgs {
     /// Only this story (id or unique prefix); default: every story.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "index")]
     pub story: Option<String>,
+    /// One entry per entity across all stories (spelling variants, aliases
+    /// and lone surnames merged as within a story), with the stories that
+    /// mention it, instead of each story's entities.
+    #[arg(long)]
+    pub index: bool,
     /// Output JSON.
     #[arg(long)]
     pub json: bool,
@@ -537,6 +542,9 @@ pub struct EntitiesArgs {
 
 pub fn entities(data_dir: &Path, config: ClusterConfig, args: EntitiesArgs) -> Result<u8> {
     let engine = open_engine(data_dir, config)?;
+    if args.index {
+        return entity_index(&engine, args.json);
+    }
     let Some(ids) = selected_stories(&engine, args.story.as_deref(), data_dir)? else {
         return Ok(EXIT_PARTIAL);
     };
@@ -578,6 +586,38 @@ pub fn entities(data_dir: &Path, config: ClusterConfig, args: EntitiesArgs) -> R
             );
         }
         println!();
+    }
+    Ok(0)
+}
+
+/// `parallax entities --index`: the entities of every story, merged.
+fn entity_index(engine: &parallax_engine::Engine, json: bool) -> Result<u8> {
+    let index = engine.entity_index(0)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&index)?);
+        return Ok(0);
+    }
+    for e in &index {
+        let others: Vec<&str> = e
+            .variants
+            .iter()
+            .filter(|x| **x != e.name)
+            .map(String::as_str)
+            .collect();
+        println!(
+            "{:<32} {:<12} {:>4} mentions in {} stor{}  [{}]{}",
+            e.name,
+            format!("{:?}", e.kind).to_lowercase(),
+            e.mentions,
+            e.stories.len(),
+            if e.stories.len() == 1 { "y" } else { "ies" },
+            e.id,
+            if others.is_empty() {
+                String::new()
+            } else {
+                format!(" · also {}", others.join(", "))
+            }
+        );
     }
     Ok(0)
 }

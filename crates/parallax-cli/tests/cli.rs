@@ -390,6 +390,67 @@ fn an_updated_page_replaces_the_stored_version() {
 }
 
 #[test]
+fn entities_index_merges_one_person_across_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let input = dir.path().join("two.jsonl");
+    std::fs::write(&input, concat!(
+        r#"{"url": "https://velmar.example/port", "title": "Velmar port strike ends", "outlet": "Velmar Daily", "published": "2031-03-02T09:00:00Z", "text": "Dockworkers in the port of Velmar went back to work on Monday after a nine-day strike over night shifts. Transport Minister Oksana Hrytsenko said the agreement would hold. Hrytsenko thanked the union."}"#, "\n",
+        r#"{"url": "https://tarno.example/budget", "title": "Tarno council passes budget", "outlet": "Tarno Herald", "published": "2031-05-20T09:00:00Z", "text": "The Tarno city council approved its budget for next year by eleven votes to four, with more money for schools and bus lines. Oksana Hritsenko, the transport minister, welcomed the new bus lines."}"#, "\n",
+    )).unwrap();
+    parallax(&data)
+        .args(["ingest", "-q"])
+        .arg(&input)
+        .assert()
+        .success();
+    let stories = json(
+        &parallax(&data)
+            .args(["stories", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(stories.as_array().unwrap().len(), 2, "{stories}");
+    let out = parallax(&data)
+        .args(["entities", "--index", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let index = json(&out.stdout);
+    let minister: Vec<&Value> = index
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["name"].as_str().unwrap().contains("Hr"))
+        .collect();
+    assert_eq!(minister.len(), 1, "{index:#}");
+    let m = minister[0];
+    assert_eq!(m["kind"], "person");
+    assert_eq!(m["stories"].as_array().unwrap().len(), 2, "{m}");
+    let variants: Vec<&str> = m["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for v in ["Oksana Hrytsenko", "Oksana Hritsenko"] {
+        assert!(variants.contains(&v), "{v} missing: {variants:?}");
+    }
+    // The text listing shows the id.
+    let id = m["id"].as_str().unwrap();
+    let text = parallax(&data)
+        .args(["entities", "--index"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains(id));
+    // --index and --story do not go together.
+    parallax(&data)
+        .args(["entities", "--index", "--story", "x"])
+        .assert()
+        .failure();
+}
+
+#[test]
 fn demo_runs_in_a_fresh_dir() {
     let dir = tempfile::tempdir().unwrap();
     let into = dir.path().join("demo");

@@ -92,6 +92,12 @@ pub struct Page<T> {
 /// An entity across stories.
 #[derive(Debug, Clone, Serialize)]
 pub struct EntityEntry {
+    /// Stable id (`per-sergey-lavrov`): the same in every story that gives
+    /// the entity's full name, and in every index that holds it.
+    pub id: String,
+    /// Other ids its stories give it (a story that names a person only by
+    /// surname), so a link to any of them finds it.
+    pub aliases: Vec<String>,
     /// Display name.
     pub name: String,
     /// Person, organisation, location or misc.
@@ -104,6 +110,9 @@ pub struct EntityEntry {
     pub mentions: usize,
     /// Stories mentioning it: id and headline.
     pub stories: Vec<(String, String)>,
+    /// The institution it stands for when used as a metonym ("the
+    /// Kremlin" for the Russian government): a relation, not a merge.
+    pub metonym_of: Option<String>,
 }
 
 /// What is known of one entity: where it appears and what it said.
@@ -113,12 +122,6 @@ pub struct EntityPage {
     pub entity: EntityEntry,
     /// Its quotes, per story: story id, headline and the speaker's quotes.
     pub quotes: Vec<(String, String, parallax_compare::quotes::SpeakerQuotes)>,
-}
-
-fn push_unique(v: &mut Vec<String>, s: &str) {
-    if !v.iter().any(|x| x == s) {
-        v.push(s.to_string());
-    }
 }
 
 impl Engine {
@@ -204,21 +207,25 @@ impl Engine {
         Ok(out)
     }
 
-    /// Entities across the `max_stories` most recently updated stories,
-    /// merged by display name (case-insensitive), most mentioned first.
+    /// Entities across the `max_stories` most recently updated stories (0:
+    /// all), merged by the rules that merge them across the articles of a
+    /// story (spelling and transliteration variants, gazetteer aliases, a
+    /// lone surname with the one full name that has it), most mentioned
+    /// first.
     pub fn entity_index(&self, max_stories: usize) -> Result<Vec<EntityEntry>> {
         Ok(entity_index(&self.recent_views(max_stories)?))
     }
 
-    /// One entity, found by its name or any of its variants
-    /// (case-insensitive), with its stories and quotes.
+    /// One entity, found by its id (or an alias), its name or any of its
+    /// variants (case-insensitive), with its stories and quotes.
     pub fn entity_page(&self, name: &str, max_stories: usize) -> Result<Option<EntityPage>> {
         let views = self.recent_views(max_stories)?;
         let key = name.to_lowercase();
         let index = entity_index(&views);
         let found = index
             .iter()
-            .find(|e| e.name.to_lowercase() == key)
+            .find(|e| e.id == key || e.aliases.contains(&key))
+            .or_else(|| index.iter().find(|e| e.name.to_lowercase() == key))
             .or_else(|| {
                 index
                     .iter()
@@ -249,47 +256,42 @@ impl Engine {
     }
 }
 
-/// Merges the entities of several story views by display name.
+/// Merges the entities of several story views into one entry per entity
+/// ([`parallax_compare::entities::merge_across_stories`]), most mentioned
+/// first.
 pub fn entity_index(views: &[StoryView]) -> Vec<EntityEntry> {
-    let mut out: Vec<EntityEntry> = Vec::new();
-    let mut by_name: rustc_hash::FxHashMap<String, usize> = Default::default();
-    for v in views {
-        for e in &v.entities {
-            let key = e.name.to_lowercase();
-            let i = *by_name.entry(key).or_insert_with(|| {
-                out.push(EntityEntry {
-                    name: e.name.clone(),
-                    kind: e.kind,
-                    variants: Vec::new(),
-                    roles: Vec::new(),
-                    mentions: 0,
-                    stories: Vec::new(),
-                });
-                out.len() - 1
-            });
-            let entry = &mut out[i];
-            entry.mentions += e.mentions;
-            for x in &e.variants {
-                push_unique(&mut entry.variants, x);
+    let rows: Vec<&[parallax_compare::entities::EntityRow]> =
+        views.iter().map(|v| v.entities.as_slice()).collect();
+    let mut out: Vec<EntityEntry> = parallax_compare::entities::merge_across_stories(&rows)
+        .into_iter()
+        .map(|e| {
+            let mut stories: Vec<(String, String)> = Vec::new();
+            let mut mentions = 0;
+            for &(s, r) in &e.members {
+                mentions += views[s].entities[r].mentions;
+                let id = views[s].summary.id.to_string();
+                if !stories.iter().any(|(x, _)| *x == id) {
+                    stories.push((id, views[s].summary.headline.clone()));
+                }
             }
-            for x in &e.roles {
-                push_unique(&mut entry.roles, x);
+            EntityEntry {
+                id: e.id,
+                aliases: e.aliases,
+                name: e.name,
+                kind: e.kind,
+                variants: e.variants,
+                roles: e.roles,
+                mentions,
+                stories,
+                metonym_of: e.metonym_of,
             }
-            if !entry
-                .stories
-                .iter()
-                .any(|(id, _)| id == v.summary.id.as_str())
-            {
-                entry
-                    .stories
-                    .push((v.summary.id.to_string(), v.summary.headline.clone()));
-            }
-        }
-    }
+        })
+        .collect();
     out.sort_by(|a, b| {
         b.mentions
             .cmp(&a.mentions)
             .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.id.cmp(&b.id))
     });
     out
 }

@@ -586,6 +586,72 @@ pub fn name_key(name: &str) -> String {
         .join(" ")
 }
 
+/// A stable, readable id for an entity with these names (its display name
+/// and variants): the label and its fullest name as a slug, such as
+/// `per-sergey-lavrov` or `loc-kyiv-ukraine`. A gazetteer name wins when
+/// one of the names has one ("Kiev" and "Kyiv" are both
+/// `loc-kyiv-ukraine`); else the name whose [`name_key`] has the most
+/// words; ties go to the alphabetically first key and then slug, so the
+/// order the names come in does not matter. Honorifics, a leading "the",
+/// possessives and diacritics are dropped (`per-jolanta-szenasi`).
+pub fn entity_id<'a>(label: Label, names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut best: Option<(bool, usize, String, String)> = None;
+    for name in names {
+        let (listed, written) = match gaz_canonical(name) {
+            Some(c) => (true, c),
+            None => (false, name.to_string()),
+        };
+        let key = name_key(&written);
+        let slug = slug(&written);
+        if key.is_empty() || slug.is_empty() {
+            continue;
+        }
+        let words = key.split(' ').count();
+        let better = match &best {
+            None => true,
+            Some((l, w, k, sl)) => {
+                (listed, words, std::cmp::Reverse((&key, &slug)))
+                    > (*l, *w, std::cmp::Reverse((k, sl)))
+            }
+        };
+        if better {
+            best = Some((listed, words, key, slug));
+        }
+    }
+    let prefix = match label {
+        Label::Per => "per",
+        Label::Org => "org",
+        Label::Loc => "loc",
+        Label::Misc => "misc",
+    };
+    match best {
+        Some((_, _, _, slug)) => format!("{prefix}-{slug}"),
+        None => format!("{prefix}-unnamed"),
+    }
+}
+
+/// A name as lowercase words of letters and digits joined by hyphens,
+/// diacritics folded, honorifics and a leading "the" dropped.
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for w in norm_words(name) {
+        let mut word_started = false;
+        for c in w.chars().map(fold_diacritic) {
+            if c.is_alphanumeric() {
+                if !word_started && !out.is_empty() {
+                    out.push('-');
+                }
+                word_started = true;
+                out.push(c);
+            } else if c != '.' && c != '\'' && c != '’' && word_started {
+                // "Jean-Luc", "7-Eleven": a break inside the word
+                word_started = false;
+            }
+        }
+    }
+    out
+}
+
 /// Levenshtein distance over characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -691,6 +757,35 @@ fn person_match(a: &[&str], b: &[&str]) -> bool {
     }
 }
 
+/// `word` and every string made from it by deleting up to `most`
+/// characters: two words within edit distance `most` share one.
+fn deletions(word: &str, most: usize) -> Vec<String> {
+    let mut out = vec![word.to_string()];
+    let mut frontier = vec![word.to_string()];
+    for _ in 0..most {
+        let mut next = Vec::new();
+        for w in &frontier {
+            let chars: Vec<char> = w.chars().collect();
+            for skip in 0..chars.len() {
+                let d: String = chars
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| i != skip)
+                    .map(|(_, c)| *c)
+                    .collect();
+                next.push(d);
+            }
+        }
+        next.sort_unstable();
+        next.dedup();
+        out.extend(next.iter().cloned());
+        frontier = next;
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// Merges the entities of several articles (see the module docs).
 pub fn resolve_across(articles: &[ArticleResolution]) -> CrossResolution {
     let refs: Vec<EntityRef> = articles
@@ -742,26 +837,51 @@ pub fn resolve_across(articles: &[ArticleResolution]) -> CrossResolution {
             }
         }
     }
-    // fuzzy person matches
+    // Fuzzy person matches. Candidate pairs share a surname up to the
+    // deletions `person_match` allows (symmetric-delete blocking), so the
+    // cost grows with the people, not with their pairs.
     let people: Vec<usize> = (0..refs.len())
         .filter(|&i| ent(&refs[i]).label == Label::Per)
         .collect();
-    for (x, &i) in people.iter().enumerate() {
-        for &j in &people[x + 1..] {
-            if refs[i].article == refs[j].article {
-                continue;
+    let mut by_deletion: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
+    for &i in &people {
+        for k in &keys[i] {
+            if let Some((_, last)) = k.rsplit_once(' ') {
+                let most = if last.len() >= 8 { 2 } else { 1 };
+                for d in deletions(last, most) {
+                    let bucket = by_deletion.entry(d).or_default();
+                    if bucket.last() != Some(&i) {
+                        bucket.push(i);
+                    }
+                }
             }
-            let hit = keys[i].iter().any(|ki| {
-                let wi: Vec<&str> = ki.split(' ').collect();
-                keys[j].iter().any(|kj| {
-                    let wj: Vec<&str> = kj.split(' ').collect();
-                    wi.len() > 1 && wj.len() > 1 && person_match(&wi, &wj)
-                })
-            });
-            if hit {
-                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                parent[a] = b;
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for bucket in by_deletion.values() {
+        for (x, &i) in bucket.iter().enumerate() {
+            for &j in &bucket[x + 1..] {
+                if refs[i].article != refs[j].article {
+                    pairs.push((i.min(j), i.max(j)));
+                }
             }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let split_keys: Vec<Vec<Vec<&str>>> = keys
+        .iter()
+        .map(|ks| ks.iter().map(|k| k.split(' ').collect()).collect())
+        .collect();
+    for (i, j) in pairs {
+        let hit = split_keys[i].iter().any(|wi| {
+            split_keys[j]
+                .iter()
+                .any(|wj| wi.len() > 1 && wj.len() > 1 && person_match(wi, wj))
+        });
+        if hit {
+            let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+            parent[a] = b;
         }
     }
     // a lone surname joins the one group of full names with that surname,
@@ -1142,5 +1262,58 @@ mod tests {
             &["dimitar", "velkov"],
             &["dimitri", "valkov"]
         ));
+    }
+
+    #[test]
+    fn deletions_cover_the_edit_distance() {
+        assert_eq!(deletions("abc", 1), ["ab", "abc", "ac", "bc"]);
+        assert!(deletions("zelensky", 2).contains(&"elensy".to_string()));
+        // Words one substitution apart share a one-deletion form, even at
+        // the first letter, so blocking keeps "Selensky" beside "Zelensky".
+        let z = deletions("zelensky", 1);
+        assert!(deletions("selensky", 1).iter().any(|d| z.contains(d)));
+    }
+
+    #[test]
+    fn a_first_letter_spelling_variant_still_matches() {
+        let a = one("Vitaliy Klitschko spoke.", "Vitaliy Klitschko", Label::Per);
+        let b = one("Vitali Klitschko spoke.", "Vitali Klitschko", Label::Per);
+        let c = one("Vitaliy Glitschko spoke.", "Vitaliy Glitschko", Label::Per);
+        let x = resolve_across(&[a, b, c]);
+        assert_eq!(x.entities.len(), 1, "{:?}", x.entities);
+    }
+
+    #[test]
+    fn entity_ids_follow_the_fullest_name() {
+        assert_eq!(
+            entity_id(Label::Per, ["Lavrov", "Sergei Lavrov", "Mr. Lavrov"]),
+            "per-sergei-lavrov"
+        );
+        // Same key: the alphabetically first spelling, in any order.
+        assert_eq!(
+            entity_id(Label::Per, ["Sergey Lavrov", "Sergei Lavrov"]),
+            "per-sergei-lavrov"
+        );
+        assert_eq!(
+            entity_id(Label::Per, ["Sergei Lavrov", "Sergey Lavrov"]),
+            "per-sergei-lavrov"
+        );
+        assert_eq!(
+            entity_id(Label::Per, ["Jolanta Szénási", "Ms. Szénási"]),
+            "per-jolanta-szenasi"
+        );
+        assert_eq!(
+            entity_id(Label::Org, ["Chemical and Port Workers' Union", "CPWU"]),
+            "org-chemical-and-port-workers-union"
+        );
+        assert_eq!(
+            entity_id(Label::Org, ["U.S.-Dravnik Council"]),
+            "org-us-dravnik-council"
+        );
+        assert_eq!(
+            entity_id(Label::Loc, ["Kiev"]),
+            entity_id(Label::Loc, ["Kyiv"])
+        );
+        assert_eq!(entity_id(Label::Org, ["…"]), "org-unnamed");
     }
 }

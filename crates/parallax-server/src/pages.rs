@@ -349,7 +349,7 @@ fn story_page(v: &Value) -> Markup {
                         ul.entities {
                             @for e in arr("entities") {
                                 li {
-                                    a href={ "/entities/" (pct(&text(&e["name"]))) } { (text(&e["name"])) }
+                                    a href={ "/entities/" (pct(&text(&e["id"]))) } { (text(&e["name"])) }
                                     " " span.kind { (text(&e["kind"])) }
                                     " " small { (text(&e["mentions"])) " mentions in " (text(&e["articles"])) " articles" }
                                     @let others: Vec<String> = e["variants"].as_array().map(|a| a.iter().map(text).filter(|x| *x != text(&e["name"])).collect()).unwrap_or_default();

@@ -300,7 +300,18 @@ async fn articles_entities_and_quotes() {
         .collect();
     assert!(names.iter().any(|n| n.contains("Port Velna")), "{names:?}");
     let across = get(&app, "/api/v1/entities").await.json();
-    assert!(across["entities"].as_array().unwrap().len() >= names.len());
+    let across = across["entities"].as_array().unwrap();
+    assert!(!across.is_empty());
+    // Every entity of the story is in the index under its id or an alias.
+    for e in ents["entities"].as_array().unwrap() {
+        let id = e["id"].as_str().unwrap();
+        assert!(
+            across
+                .iter()
+                .any(|x| x["id"] == id || x["aliases"].as_array().unwrap().iter().any(|a| a == id)),
+            "{id} not in the index"
+        );
+    }
     assert_eq!(
         get(&app, "/api/v1/entities?story=nope-nope").await.status,
         404
