@@ -565,12 +565,6 @@ pub fn entities(data_dir: &Path, config: ClusterConfig, args: EntitiesArgs) -> R
     for (s, ents) in &all {
         println!("{}  {}", s.id, s.headline);
         for e in ents {
-            let others: Vec<&str> = e
-                .variants
-                .iter()
-                .filter(|x| **x != e.name)
-                .map(String::as_str)
-                .collect();
             println!(
                 "  {:<32} {:<12} {:>3} mentions in {} article{}{}",
                 e.name,
@@ -578,11 +572,7 @@ pub fn entities(data_dir: &Path, config: ClusterConfig, args: EntitiesArgs) -> R
                 e.mentions,
                 e.articles,
                 if e.articles == 1 { "" } else { "s" },
-                if others.is_empty() {
-                    String::new()
-                } else {
-                    format!(" · also {}", others.join(", "))
-                }
+                also(&e.name, &e.variants)
             );
         }
         println!();
@@ -592,18 +582,35 @@ pub fn entities(data_dir: &Path, config: ClusterConfig, args: EntitiesArgs) -> R
 
 /// `parallax entities --index`: the entities of every story, merged.
 fn entity_index(engine: &parallax_engine::Engine, json: bool) -> Result<u8> {
-    let index = engine.entity_index(0)?;
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::io::IsTerminal;
+    let stories = engine.stories(0)?;
+    // Each story's entities come from its articles: long on a large store.
+    let pb = if stories.len() > 50 && std::io::stderr().is_terminal() {
+        let pb =
+            ProgressBar::with_draw_target(Some(stories.len() as u64), ProgressDrawTarget::stderr());
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} reading stories {wide_bar} {pos}/{len}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut views = Vec::with_capacity(stories.len());
+    for s in &stories {
+        if let Some(v) = engine.story(s.id.as_str())? {
+            views.push(v);
+        }
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
+    let index = parallax_engine::query::entity_index(&views);
     if json {
         println!("{}", serde_json::to_string_pretty(&index)?);
         return Ok(0);
     }
     for e in &index {
-        let others: Vec<&str> = e
-            .variants
-            .iter()
-            .filter(|x| **x != e.name)
-            .map(String::as_str)
-            .collect();
         println!(
             "{:<32} {:<12} {:>4} mentions in {} stor{}  [{}]{}",
             e.name,
@@ -612,14 +619,24 @@ fn entity_index(engine: &parallax_engine::Engine, json: bool) -> Result<u8> {
             e.stories.len(),
             if e.stories.len() == 1 { "y" } else { "ies" },
             e.id,
-            if others.is_empty() {
-                String::new()
-            } else {
-                format!(" · also {}", others.join(", "))
-            }
+            also(&e.name, &e.variants)
         );
     }
     Ok(0)
+}
+
+/// " · also X, Y": the variants other than the display name, if any.
+fn also(name: &str, variants: &[String]) -> String {
+    let others: Vec<&str> = variants
+        .iter()
+        .filter(|x| *x != name)
+        .map(String::as_str)
+        .collect();
+    if others.is_empty() {
+        String::new()
+    } else {
+        format!(" · also {}", others.join(", "))
+    }
 }
 
 fn status_label(s: parallax_core::FactStatus) -> &'static str {
