@@ -584,26 +584,22 @@ pub fn entities(data_dir: &Path, config: ClusterConfig, args: EntitiesArgs) -> R
 fn entity_index(engine: &parallax_engine::Engine, json: bool) -> Result<u8> {
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
     use std::io::IsTerminal;
-    let stories = engine.stories(0)?;
     // Each story's entities come from its articles: long on a large store.
-    let pb = if stories.len() > 50 && std::io::stderr().is_terminal() {
-        let pb =
-            ProgressBar::with_draw_target(Some(stories.len() as u64), ProgressDrawTarget::stderr());
-        pb.set_style(
-            ProgressStyle::with_template("{spinner} reading stories {wide_bar} {pos}/{len}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        pb
+    let pb = if std::io::stderr().is_terminal() {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
     } else {
         ProgressBar::hidden()
     };
-    let mut views = Vec::with_capacity(stories.len());
-    for s in &stories {
-        if let Some(v) = engine.story(s.id.as_str())? {
-            views.push(v);
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} reading stories {wide_bar} {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let views = engine.recent_views_with(0, &mut |done, total| {
+        if total > 50 {
+            pb.set_length(total as u64);
+            pb.set_position(done as u64);
         }
-        pb.inc(1);
-    }
+    })?;
     pb.finish_and_clear();
     let index = parallax_engine::query::entity_index(&views);
     if json {

@@ -198,11 +198,24 @@ impl Engine {
 
     /// The views of the `max` most recently updated stories (0: all).
     pub fn recent_views(&self, max: usize) -> Result<Vec<StoryView>> {
-        let mut out = Vec::new();
-        for s in self.stories(max)? {
+        self.recent_views_with(max, &mut |_, _| {})
+    }
+
+    /// [`Engine::recent_views`], calling `progress(done, total)` after each
+    /// story: each view is computed from the story's articles, which takes
+    /// a while on a large store.
+    pub fn recent_views_with(
+        &self,
+        max: usize,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Vec<StoryView>> {
+        let stories = self.stories(max)?;
+        let mut out = Vec::with_capacity(stories.len());
+        for (i, s) in stories.iter().enumerate() {
             if let Some(v) = self.story(s.id.as_str())? {
                 out.push(v);
             }
+            progress(i + 1, stories.len());
         }
         Ok(out)
     }
