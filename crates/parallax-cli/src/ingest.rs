@@ -72,6 +72,13 @@ pub struct IngestSummary {
     pub updated_ids: Vec<parallax_core::ArticleId>,
     pub failed: usize,
     pub new_stories: usize,
+    /// Stories merged into an older one (an article bridged the two); their
+    /// ids redirect there.
+    pub merged_stories: usize,
+    /// The stories that took in a merged one (their articles are indexed
+    /// again under the one id).
+    #[serde(skip)]
+    pub merged_into: Vec<parallax_core::StoryId>,
     pub skipped_files: usize,
     /// WARC records without a web page (requests, metadata, images, 404s...).
     pub skipped_records: u64,
@@ -102,6 +109,9 @@ impl IngestSummary {
         self.unchanged += r.unchanged;
         self.updated += r.updated.len();
         self.new_stories += r.new_stories;
+        self.merged_stories += r.merged.len();
+        self.merged_into
+            .extend(r.merged.into_iter().map(|(_, into)| into));
         for (_, s) in r.added {
             self.touched_set.insert(s);
         }
@@ -139,13 +149,16 @@ pub fn peak_rss_bytes() -> Option<u64> {
 /// Adds what the store holds and the search index does not, and indexes
 /// again the `updated` articles (newer versions replaced their text);
 /// returns the count. A failure is reported and leaves the store as it
-/// is: the index catches up on the next run (except for updates, which
-/// `parallax search --rebuild` picks up).
+/// is: the index catches up on the next run (except for updates and
+/// merges, which `parallax search --rebuild` picks up). The articles of
+/// the stories in `merged_into` are indexed again, under the id of the
+/// story they belong to now.
 pub fn update_index(
     data_dir: &Path,
     engine: &Engine,
     show_progress: bool,
     updated: &[parallax_core::ArticleId],
+    merged_into: &[parallax_core::StoryId],
 ) -> Result<usize> {
     let index = parallax_server::search::SearchIndex::open(data_dir)?;
     let pending = engine.article_count()?.saturating_sub(index.len() as usize);
@@ -169,6 +182,14 @@ pub fn update_index(
                 .into_iter()
                 .filter(|s| &s.article.id == id),
         );
+    }
+    let mut stories: Vec<&parallax_core::StoryId> = merged_into.iter().collect();
+    stories.sort();
+    stories.dedup();
+    for story in stories {
+        if let Some(live) = engine.resolve_story(story.as_str())? {
+            again.extend(engine.story_articles(&live)?);
+        }
     }
     if !again.is_empty() {
         index.add(again.iter().map(|s| (&s.article, s.story.as_str())))?;
@@ -262,7 +283,13 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u
     // a PostgreSQL store is shared by machines and is not indexed here.
     if !args.no_index && !shared {
         let clock = Instant::now();
-        match update_index(data_dir, &engine, show_progress, &summary.updated_ids) {
+        match update_index(
+            data_dir,
+            &engine,
+            show_progress,
+            &summary.updated_ids,
+            &summary.merged_into,
+        ) {
             Ok(n) => summary.indexed = n,
             Err(e) => eprintln!("parallax: warning: the search index was not updated: {e:#}"),
         }
@@ -276,7 +303,7 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else if !args.quiet {
         println!(
-            "Ingested {} new article{} ({} unchanged, {}{} failed{}{}) into {} stor{} ({} new) in {:.2} s; {} now holds {} articles in {} stories.",
+            "Ingested {} new article{} ({} unchanged, {}{} failed{}{}) into {} stor{} ({} new{}) in {:.2} s; {} now holds {} articles in {} stories.",
             summary.added,
             if summary.added == 1 { "" } else { "s" },
             summary.unchanged,
@@ -299,6 +326,11 @@ pub fn run(data_dir: &Path, config: ClusterConfig, args: IngestArgs) -> Result<u
             count_stories(&summary),
             if count_stories(&summary) == 1 { "y" } else { "ies" },
             summary.new_stories,
+            if summary.merged_stories > 0 {
+                format!(", {} merged into older ones", summary.merged_stories)
+            } else {
+                String::new()
+            },
             summary.seconds,
             crate::store_label(data_dir),
             summary.articles_total,

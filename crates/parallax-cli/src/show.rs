@@ -293,6 +293,12 @@ pub fn print_quotes(
 
 pub fn story(data_dir: &Path, config: ClusterConfig, args: StoryArgs) -> Result<u8> {
     let engine = open_engine(data_dir, config)?;
+    if let Some(to) = engine.story_redirect(&args.id)? {
+        eprintln!(
+            "parallax: story `{}` was merged into story `{to}`, shown here",
+            args.id
+        );
+    }
     match engine.story(&args.id)? {
         Some(v) => {
             if args.json {

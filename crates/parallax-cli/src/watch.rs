@@ -249,6 +249,9 @@ struct WatchSummary {
     updated: usize,
     #[serde(skip)]
     updated_ids: Vec<parallax_core::ArticleId>,
+    /// Stories that took in a merged one, to index again.
+    #[serde(skip)]
+    merged_into: Vec<parallax_core::StoryId>,
     skipped: usize,
     failed_items: usize,
     retrying: usize,
@@ -497,7 +500,13 @@ pub fn watch(data_dir: &Path, config: ClusterConfig, args: WatchArgs) -> Result<
     pb.finish_and_clear();
     // Let in-flight requests go; the state of every item is in the store.
     rt.shutdown_timeout(Duration::from_millis(100));
-    if let Err(e) = crate::ingest::update_index(data_dir, &engine, false, &summary.updated_ids) {
+    if let Err(e) = crate::ingest::update_index(
+        data_dir,
+        &engine,
+        false,
+        &summary.updated_ids,
+        &summary.merged_into,
+    ) {
         eprintln!("parallax: warning: the search index was not updated: {e:#}");
     }
     summary.articles_total = engine.article_count()?;
@@ -862,6 +871,9 @@ impl Run<'_> {
             .updated_ids
             .extend(r.updated.into_iter().map(|(a, _)| a));
         self.summary.new_stories += r.new_stories;
+        self.summary
+            .merged_into
+            .extend(r.merged.into_iter().map(|(_, into)| into));
         Ok(ItemOutcome::Ingested { article: id })
     }
 }

@@ -161,6 +161,10 @@ pub struct Config {
     /// Seconds of stream time after its latest member at which a story is
     /// closed (see the module's invariants); `None` keeps every story open.
     pub expire_after: Option<i64>,
+    /// Join probability at or above which an article that joins one story
+    /// also merges a second candidate story into it: the article bridges
+    /// two stories that turn out to report one event. `None` never merges.
+    pub merge_threshold: Option<f32>,
 }
 
 impl Default for Config {
@@ -172,9 +176,14 @@ impl Default for Config {
             max_candidates: 64,
             max_postings: 4096,
             expire_after: Some(DEFAULT_EXPIRY),
+            merge_threshold: DEFAULT_MERGE_THRESHOLD,
         }
     }
 }
+
+/// The default [`Config::merge_threshold`] (see ARCHITECTURE.md, "Story
+/// clustering: figures").
+pub const DEFAULT_MERGE_THRESHOLD: Option<f32> = Some(0.65);
 
 /// Stream time after which a story with no new member is closed: three
 /// days. A development after a longer silence starts a new story (the
@@ -199,6 +208,10 @@ pub struct Assignment {
     pub founded: bool,
     /// Join probability of the chosen story (0 when founded).
     pub score: f32,
+    /// A second story merged into [`Assignment::story`] before the article
+    /// joined it (see [`Config::merge_threshold`]): from then on it is
+    /// part of that story, and its index resolves there.
+    pub merged: Option<usize>,
 }
 
 #[derive(Default)]
@@ -241,7 +254,13 @@ pub struct Clusterer {
     closed_since_compaction: usize,
     /// Stories closed so far.
     closed: usize,
+    /// Per story, the story it was merged into ([`NOT_MERGED`]: none).
+    merged_into: Vec<u32>,
+    /// Stories merged into others so far.
+    merged: usize,
 }
+
+const NOT_MERGED: u32 = u32::MAX;
 
 impl Clusterer {
     /// An empty clusterer.
@@ -257,7 +276,27 @@ impl Clusterer {
             activity: Default::default(),
             closed_since_compaction: 0,
             closed: 0,
+            merged_into: Vec::new(),
+            merged: 0,
         }
+    }
+
+    /// Number of stories merged into others so far.
+    pub fn merged_stories(&self) -> usize {
+        self.merged
+    }
+
+    /// The story a story index stands for now: itself, or the story it
+    /// was merged into (following later merges too).
+    pub fn resolve(&self, story: usize) -> usize {
+        let mut s = story;
+        while let Some(&t) = self.merged_into.get(s) {
+            if t == NOT_MERGED {
+                break;
+            }
+            s = t as usize;
+        }
+        s
     }
 
     /// Number of stories closed by expiry so far.
@@ -283,8 +322,11 @@ impl Clusterer {
             }
             self.activity.pop();
             let s = &mut self.stories[story as usize];
-            // Stale entry: the story had a later member.
-            if self.story_closed[story as usize] || s.span.is_some_and(|(_, h)| h != hi) {
+            // Stale entry: the story had a later member, or was merged.
+            if self.story_closed[story as usize]
+                || self.merged_into[story as usize] != NOT_MERGED
+                || s.span.is_some_and(|(_, h)| h != hi)
+            {
                 continue;
             }
             self.story_closed[story as usize] = true;
@@ -303,8 +345,9 @@ impl Clusterer {
             && self.closed_since_compaction * 4 > self.stories.len() - self.closed + 1024
         {
             let closed = &self.story_closed;
+            let merged_into = &self.merged_into;
             self.postings.retain(|_, list| {
-                list.retain(|&s| !closed[s as usize]);
+                list.retain(|&s| merged_into[s as usize] != NOT_MERGED || !closed[s as usize]);
                 !list.is_empty()
             });
             self.closed_since_compaction = 0;
@@ -329,14 +372,36 @@ impl Clusterer {
     /// Assigns an article to a story and updates the state.
     pub fn add(&mut self, doc: &Doc) -> Assignment {
         let vectors = self.observe(doc);
-        let best = self.best_story(&vectors, doc.time);
+        let scored = self.scored_candidates(&vectors, doc.time);
+        let best = best_of(&scored);
         match best {
             Some((story, score)) if score >= self.config.threshold => {
+                // A second story the article fits as well: the two report
+                // one event. The older keeps its index; the newer merges
+                // into it before the article joins.
+                let other = self.config.merge_threshold.and_then(|t| {
+                    best_of(
+                        &scored
+                            .iter()
+                            .copied()
+                            .filter(|&(s, p)| s != story && p >= t.max(self.config.threshold))
+                            .collect::<Vec<_>>(),
+                    )
+                });
+                let (story, merged) = match other {
+                    Some((o, _)) => {
+                        let (into, from) = (story.min(o), story.max(o));
+                        self.merge(from, into);
+                        (into, Some(from))
+                    }
+                    None => (story, None),
+                };
                 self.join(story, &vectors, doc.time);
                 Assignment {
                     story,
                     founded: false,
                     score,
+                    merged,
                 }
             }
             _ => {
@@ -345,15 +410,58 @@ impl Clusterer {
                     story,
                     founded: true,
                     score: 0.0,
+                    merged: None,
                 }
             }
         }
+    }
+
+    /// Merges story `from` into story `into` (both resolved first): its
+    /// members, vectors and time span become `into`'s, and its index
+    /// resolves to `into` from now on. [`Clusterer::add`] does this when an
+    /// article bridges two stories; a replay calls it at the same place
+    /// (before the article that caused it). Merging a story into itself
+    /// does nothing.
+    pub fn merge(&mut self, from: usize, into: usize) {
+        let (from, into) = (self.resolve(from), self.resolve(into));
+        if from == into || from >= self.stories.len() || into >= self.stories.len() {
+            return;
+        }
+        let gone = std::mem::replace(
+            &mut self.stories[from],
+            Story {
+                sum: Default::default(),
+                norm2: [0.0; SPACES],
+                size: 0,
+                span: None,
+            },
+        );
+        let s = &mut self.stories[into];
+        for (k, sum) in gone.sum.into_iter().enumerate() {
+            for (id, w) in sum {
+                *s.sum[k].entry(id).or_insert(0.0) += w;
+            }
+            s.norm2[k] = s.sum[k].values().map(|w| w * w).sum();
+        }
+        s.size += gone.size;
+        s.span = match (s.span, gone.span) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (x, y) => x.or(y),
+        };
+        if self.story_closed[from] {
+            self.story_closed[from] = false;
+            self.closed -= 1;
+        }
+        self.merged_into[from] = into as u32;
+        self.merged += 1;
+        self.track(into);
     }
 
     /// Adds an article to a story chosen by the caller (a copy goes with
     /// its original): the state ends as after [`Clusterer::replay`].
     pub fn add_to(&mut self, doc: &Doc, story: usize) -> Assignment {
         let vectors = self.observe(doc);
+        let story = self.resolve(story);
         if story < self.stories.len() {
             let f = self.features(&vectors, doc.time, story);
             let score = self.config.model.probability(&f);
@@ -362,12 +470,14 @@ impl Clusterer {
                 story,
                 founded: false,
                 score,
+                merged: None,
             }
         } else {
             Assignment {
                 story: self.found(&vectors, doc.time),
                 founded: true,
                 score: 0.0,
+                merged: None,
             }
         }
     }
@@ -383,7 +493,21 @@ impl Clusterer {
                 .collect();
             self.weigh(k, &ids, self.docs + 1)
         });
-        self.best_story(&vectors, doc.time)
+        best_of(&self.scored_candidates(&vectors, doc.time))
+    }
+
+    /// Every candidate story of an article with its join probability,
+    /// without changing any state.
+    pub fn peek_all(&self, doc: &Doc) -> Vec<(usize, f32)> {
+        let vectors: Vectors = std::array::from_fn(|k| {
+            let ids: Vec<(u32, f32)> = doc
+                .space(k)
+                .iter()
+                .filter_map(|(t, w)| self.spaces[k].vocab.get(t).map(|&id| (id, *w)))
+                .collect();
+            self.weigh(k, &ids, self.docs + 1)
+        });
+        self.scored_candidates(&vectors, doc.time)
     }
 
     /// Replays an article whose story is already known (from the store):
@@ -393,11 +517,26 @@ impl Clusterer {
         self.add_to(doc, story);
     }
 
+    /// Replays an article whose arrival merged story `from` into story
+    /// `into` (an [`Assignment::merged`]) and which joined `into`: the
+    /// state ends exactly as after the original [`Clusterer::add`].
+    pub fn replay_merged(&mut self, doc: &Doc, from: usize, into: usize) {
+        let vectors = self.observe(doc);
+        self.merge(from, into);
+        let story = self.resolve(into);
+        if story < self.stories.len() {
+            self.join(story, &vectors, doc.time);
+        } else {
+            self.found(&vectors, doc.time);
+        }
+    }
+
     /// For learning: the features of every candidate story the index
     /// proposes for `doc` (exactly as [`Clusterer::add`] would see them),
     /// then replays `doc` into `story`.
     pub fn candidates_then_replay(&mut self, doc: &Doc, story: usize) -> Vec<(usize, Features)> {
         let vectors = self.observe(doc);
+        let story = self.resolve(story);
         let out = self
             .candidates(&vectors)
             .into_iter()
@@ -460,38 +599,61 @@ impl Clusterer {
     }
 
     /// Candidate stories: those sharing the most heavy body terms, then the
-    /// most recent.
+    /// most recent. A merged story's postings count for the story it was
+    /// merged into, once per term.
     fn candidates(&self, vectors: &Vectors) -> Vec<usize> {
-        let mut hits: FxHashMap<u32, u32> = FxHashMap::default();
-        for (id, _) in vectors[BODY].iter().take(self.config.index_terms) {
+        // Story -> (terms shared, the last term that counted).
+        let mut hits: FxHashMap<u32, (u32, usize)> = FxHashMap::default();
+        for (t, (id, _)) in vectors[BODY]
+            .iter()
+            .take(self.config.index_terms)
+            .enumerate()
+        {
             if let Some(list) = self.postings.get(id) {
                 for &s in list {
+                    let s = self.resolve(s as usize) as u32;
                     if !self.story_closed[s as usize] {
-                        *hits.entry(s).or_default() += 1;
+                        let e = hits.entry(s).or_insert((0, usize::MAX));
+                        if e.1 != t {
+                            *e = (e.0 + 1, t);
+                        }
                     }
                 }
             }
         }
-        let mut candidates: Vec<(u32, u32)> = hits.into_iter().collect();
+        let mut candidates: Vec<(u32, u32)> = hits.into_iter().map(|(s, (n, _))| (s, n)).collect();
         candidates.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
         candidates.truncate(self.config.max_candidates);
         candidates.into_iter().map(|(s, _)| s as usize).collect()
     }
 
-    fn best_story(&self, vectors: &Vectors, time: Option<i64>) -> Option<(usize, f32)> {
-        let mut best: Option<(usize, f32)> = None;
-        for s in self.candidates(vectors) {
-            let f = self.features(vectors, time, s);
-            let score = self.config.model.probability(&f);
-            let better = match best {
-                None => true,
-                Some((bs, bscore)) => score > bscore || (score == bscore && s < bs),
+    /// The join probability of story `b`, taken as one article (its
+    /// centroid), with story `a`.
+    pub fn story_pair_probability(&self, a: usize, b: usize) -> f32 {
+        let sb = &self.stories[b];
+        let vectors: Vectors = std::array::from_fn(|k| {
+            let norm = sb.norm2[k].sqrt();
+            let mut v: Vec<(u32, f32)> = if norm > 0.0 {
+                sb.sum[k].iter().map(|(&id, &w)| (id, w / norm)).collect()
+            } else {
+                Vec::new()
             };
-            if better {
-                best = Some((s, score));
-            }
-        }
-        best
+            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v
+        });
+        let f = self.features(&vectors, sb.span.map(|s| s.1), a);
+        self.config.model.probability(&f)
+    }
+
+    /// Every candidate story with its join probability.
+    fn scored_candidates(&self, vectors: &Vectors, time: Option<i64>) -> Vec<(usize, f32)> {
+        self.candidates(vectors)
+            .into_iter()
+            .map(|s| {
+                let f = self.features(vectors, time, s);
+                (s, self.config.model.probability(&f))
+            })
+            .collect()
     }
 
     /// The pair features of an article (its vectors) and a story.
@@ -590,6 +752,7 @@ impl Clusterer {
             span: time.map(|t| (t, t)),
         });
         self.story_closed.push(false);
+        self.merged_into.push(NOT_MERGED);
         self.track(story);
         self.index(story as u32, &vectors[BODY]);
         story
@@ -625,7 +788,7 @@ impl Clusterer {
     /// Cosine of a set of lead terms (a title) with a story's lead centroid,
     /// with the current IDF: how central a title is to the story.
     pub fn lead_similarity(&self, story: usize, terms: &[(String, f32)]) -> f32 {
-        let Some(s) = self.stories.get(story) else {
+        let Some(s) = self.stories.get(self.resolve(story)) else {
             return 0.0;
         };
         let ids: Vec<(u32, f32)> = terms
@@ -638,8 +801,26 @@ impl Clusterer {
 
     /// Members of a story so far.
     pub fn story_size(&self, story: usize) -> u32 {
-        self.stories.get(story).map(|s| s.size).unwrap_or(0)
+        self.stories
+            .get(self.resolve(story))
+            .map(|s| s.size)
+            .unwrap_or(0)
     }
+}
+
+/// The most probable of scored stories, ties to the oldest.
+fn best_of(scored: &[(usize, f32)]) -> Option<(usize, f32)> {
+    let mut best: Option<(usize, f32)> = None;
+    for &(s, score) in scored {
+        let better = match best {
+            None => true,
+            Some((bs, bscore)) => score > bscore || (score == bscore && s < bs),
+        };
+        if better {
+            best = Some((s, score));
+        }
+    }
+    best
 }
 
 /// The cosine of an article's vector with a story's centroid in one space,
@@ -693,6 +874,7 @@ mod tests {
         Config {
             model: Model { weights },
             threshold: 0.5,
+            merge_threshold: None,
             ..Default::default()
         }
     }
@@ -829,6 +1011,63 @@ mod tests {
         assert_eq!(a.closed_stories(), b.closed_stories());
         let next = timed(DOCS[1], 40 * 20);
         assert_eq!(a.add(&next), b.add(&next));
+    }
+
+    fn merging(threshold: f32) -> Config {
+        Config {
+            merge_threshold: Some(threshold),
+            ..cosine_only()
+        }
+    }
+
+    const BRIDGED: &[&str] = &[
+        "flood school pouwa teachers pupils library",
+        "ferry strike dravnik harbour sailors pay",
+        "flood school pouwa teachers ferry strike dravnik harbour",
+        "sailors pay ferry dravnik pupils school",
+    ];
+
+    #[test]
+    fn an_article_that_fits_two_stories_merges_them_into_the_older() {
+        let mut c = Clusterer::new(merging(0.5));
+        assert!(c.add(&doc(BRIDGED[0])).founded);
+        assert!(c.add(&doc(BRIDGED[1])).founded);
+        let a = c.add(&doc(BRIDGED[2]));
+        assert_eq!((a.story, a.merged), (0, Some(1)));
+        assert_eq!(c.resolve(1), 0);
+        assert_eq!(c.merged_stories(), 1);
+        assert_eq!(c.story_size(0), 3);
+        assert_eq!(c.story_size(1), 3, "a merged index stands for its story");
+        // The merged story's terms now find the older story.
+        let next = c.add(&doc(BRIDGED[3]));
+        assert_eq!((next.story, next.founded), (0, false));
+        // Without merging, the bridge joins one story and the other stays.
+        let mut plain = Clusterer::new(cosine_only());
+        for d in &BRIDGED[..2] {
+            plain.add(&doc(d));
+        }
+        assert_eq!(plain.add(&doc(BRIDGED[2])).merged, None);
+        assert_eq!(plain.merged_stories(), 0);
+    }
+
+    #[test]
+    fn a_merge_replays_exactly() {
+        let docs: Vec<Doc> = (0..30)
+            .map(|i| timed(BRIDGED[i % BRIDGED.len()], i as i64))
+            .collect();
+        let mut a = Clusterer::new(merging(0.5));
+        let decided: Vec<Assignment> = docs.iter().map(|d| a.add(d)).collect();
+        assert!(decided.iter().any(|x| x.merged.is_some()));
+        let mut b = Clusterer::new(merging(0.5));
+        for (d, x) in docs.iter().zip(&decided) {
+            match x.merged {
+                Some(from) => b.replay_merged(d, from, x.story),
+                None => b.replay(d, x.story),
+            }
+        }
+        let next = timed(BRIDGED[3], 40);
+        assert_eq!(a.add(&next), b.add(&next));
+        assert_eq!(a.merged_stories(), b.merged_stories());
     }
 
     #[test]

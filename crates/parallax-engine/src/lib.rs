@@ -27,7 +27,9 @@ use parallax_analyse::{analyse, title_terms, Analysis};
 use parallax_cluster::dedup::{self, Dedup, DedupConfig};
 use parallax_cluster::{Clusterer, Doc};
 use parallax_core::{Article, ArticleId, StoryId, StorySummary, TitleSource};
-use parallax_store::{ArticleUpdate, NewArticle, ReplayRow, Store, StoredVersion, StoryRow};
+use parallax_store::{
+    ArticleUpdate, NewArticle, ReplayRow, Store, StoredVersion, StoryMerge, StoryRow,
+};
 
 mod shared;
 use parallax_text::Stemmer;
@@ -77,6 +79,9 @@ pub struct BatchReport {
     /// Copies found in this batch: (copy, its original, estimated
     /// similarity of their shingles). A copy joins its original's story.
     pub copies: Vec<(ArticleId, ArticleId, f32)>,
+    /// Stories merged into another by this batch: (merged story, the story
+    /// it went into). The merged story's id redirects to the other.
+    pub merged: Vec<(StoryId, StoryId)>,
     /// Where the batch's time went.
     pub timings: StageTimes,
 }
@@ -461,6 +466,8 @@ struct StoryAgg {
     last_seen: Option<DateTime<FixedOffset>>,
     independent: usize,
     candidates: Vec<HeadlineCandidate>,
+    /// Set when the story was merged into another: it is then a redirect.
+    merged: Option<StoryMerge>,
 }
 
 impl StoryAgg {
@@ -475,7 +482,59 @@ impl StoryAgg {
             last_seen: None,
             independent: 0,
             candidates: Vec::new(),
+            merged: None,
         }
+    }
+
+    /// Takes in the members of `other`, a story merged into this one: its
+    /// counts, outlets, time span and headline candidates (after this
+    /// story's own, while there is room).
+    fn absorb(&mut self, other: StoryAgg) {
+        self.articles += other.articles;
+        self.independent += other.independent;
+        self.outlets.extend(other.outlets);
+        self.first_seen = match (self.first_seen, other.first_seen) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_seen = match (self.last_seen, other.last_seen) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        for c in other.candidates {
+            self.push_candidate(c);
+        }
+    }
+
+    /// Merges story `from` into story `into` (indices into `stories`): the
+    /// members go to `into`, and `from` stays as a redirect that records
+    /// the article `at` whose arrival merged them.
+    fn merge(stories: &mut [StoryAgg], from: usize, into: usize, at: &ArticleId) {
+        let redirect = StoryAgg {
+            merged: Some(StoryMerge {
+                into: stories[into].id.clone(),
+                into_index: into,
+                at: at.clone(),
+            }),
+            headline: stories[from].headline.clone(),
+            headline_provisional: stories[from].headline_provisional,
+            ..StoryAgg::new(stories[from].id.clone())
+        };
+        let gone = std::mem::replace(&mut stories[from], redirect);
+        stories[into].absorb(gone);
+    }
+
+    /// The story index `i` stands for now: itself, or the story it was
+    /// merged into (following later merges).
+    fn live(stories: &[StoryAgg], mut i: usize) -> usize {
+        // A merge always goes to an older story, so the chain ends.
+        while let Some(m) = stories.get(i).and_then(|s| s.merged.as_ref()) {
+            if m.into_index >= i {
+                break;
+            }
+            i = m.into_index;
+        }
+        i
     }
 
     fn add_candidate(&mut self, title: Option<&str>, real: bool, stemmer: &Stemmer) {
@@ -556,6 +615,7 @@ impl StoryAgg {
             story_index: index,
             headline_provisional: self.headline_provisional,
             independent: self.independent,
+            merged: self.merged.clone(),
         }
     }
 
@@ -678,10 +738,21 @@ fn replay(store: &dyn ArticleStore, config: ClusterConfig, stories: usize) -> Re
     let mut candidates: Vec<StoryAgg> = (0..stories)
         .map(|_| StoryAgg::new(StoryId::founded_by(&ArticleId::from_url(""))))
         .collect();
+    let merges = merges_by_article(&store.story_rows()?);
     store.for_each_replay_after(0, &mut |row: ReplayRow| {
         online.last_seq = online.last_seq.max(Some(row.seq));
         let (doc, real) = decode_features(row.terms, &row.features);
-        online.clusterer.replay(&doc, row.story_index);
+        match merges.get(&row.id) {
+            Some(&(from, into)) => {
+                online.clusterer.replay_merged(&doc, from, into);
+                if from < candidates.len() && into < candidates.len() {
+                    for c in std::mem::take(&mut candidates[from].candidates) {
+                        candidates[into].push_candidate(c);
+                    }
+                }
+            }
+            None => online.clusterer.replay(&doc, row.story_index),
+        }
         online
             .dedup
             .add(row.fingerprint, dedup::decode_signature(&row.minhash));
@@ -692,6 +763,17 @@ fn replay(store: &dyn ArticleStore, config: ClusterConfig, stories: usize) -> Re
     })?;
     online.candidates = Some(candidates.into_iter().map(|a| a.candidates).collect());
     Ok(online)
+}
+
+/// The merges recorded in story rows, by the article whose arrival caused
+/// them: (merged story index, the index it went into).
+fn merges_by_article(rows: &[StoryRow]) -> FxHashMap<ArticleId, (usize, usize)> {
+    rows.iter()
+        .filter_map(|r| {
+            let m = r.merged.as_ref()?;
+            Some((m.at.clone(), (r.story_index, m.into_index)))
+        })
+        .collect()
 }
 
 /// The parts of the engine that clustering changes, borrowed apart from
@@ -740,6 +822,14 @@ impl Parts<'_> {
                 self.stories
                     .push(StoryAgg::new(StoryId::founded_by(&article.id)));
                 report.new_stories += 1;
+            }
+            if let Some(from) = assignment.merged {
+                StoryAgg::merge(self.stories, from, assignment.story, &article.id);
+                report.merged.push((
+                    self.stories[from].id.clone(),
+                    self.stories[assignment.story].id.clone(),
+                ));
+                touched.push(from);
             }
             let duplicate_of = copy.map(|c| (self.online.seen[c.original].0.clone(), c.similarity));
             if let Some((original, sim)) = &duplicate_of {
@@ -810,7 +900,7 @@ impl Parts<'_> {
         let mut out = Vec::with_capacity(updates.len());
         let mut touched = Vec::new();
         for (article, doc, stored) in updates {
-            let i = stored.story_index;
+            let i = StoryAgg::live(self.stories, stored.story_index);
             if i >= self.stories.len() {
                 continue;
             }
@@ -916,6 +1006,7 @@ impl Engine {
                 last_seen: r.summary.last_seen,
                 independent: r.independent,
                 candidates: Vec::new(),
+                merged: r.merged,
             })
             .collect();
         self.outlets = self
@@ -1227,24 +1318,44 @@ impl Engine {
         self.outlets.iter().cloned().collect()
     }
 
-    /// Resolves a story id or unique prefix.
+    /// Resolves a story id or unique prefix. The id of a story merged into
+    /// another resolves to the story that holds its articles now
+    /// ([`Engine::story_redirect`]).
     pub fn resolve_story(&self, key: &str) -> Result<Option<StoryId>> {
         let found = self.store.find_stories(key)?;
         if let Some(exact) = found.iter().find(|s| s.as_str() == key) {
-            return Ok(Some(exact.clone()));
+            return Ok(Some(self.live_story(exact)?));
         }
-        match found.len() {
+        let mut live = Vec::with_capacity(found.len());
+        for id in &found {
+            let id = self.live_story(id)?;
+            if !live.contains(&id) {
+                live.push(id);
+            }
+        }
+        match live.len() {
             0 => Ok(None),
-            1 => Ok(found.into_iter().next()),
+            1 => Ok(live.into_iter().next()),
             _ => Err(EngineError::Ambiguous(
                 key.to_string(),
-                found
-                    .iter()
+                live.iter()
                     .map(|s| s.to_string())
                     .collect::<Vec<_>>()
                     .join(", "),
             )),
         }
+    }
+
+    /// The story an id stands for now: itself, or the story it was merged
+    /// into.
+    fn live_story(&self, id: &StoryId) -> Result<StoryId> {
+        Ok(self.store.story_redirect(id)?.unwrap_or_else(|| id.clone()))
+    }
+
+    /// When `id` is exactly the id of a story merged into another: the
+    /// story that holds its articles now (old links keep working).
+    pub fn story_redirect(&self, id: &str) -> Result<Option<StoryId>> {
+        Ok(self.store.story_redirect(&StoryId(id.to_string()))?)
     }
 
     /// The full view of a story: summary, articles and comparison.
@@ -1260,6 +1371,11 @@ impl Engine {
         let online = self.online()?;
         let idf = |t: &str| online.clusterer.idf(t);
         Ok(Some(view::build(summary, &articles, &idf, &self.stemmer)))
+    }
+
+    /// The articles of a story (exact id) in arrival order.
+    pub fn story_articles(&self, id: &StoryId) -> Result<Vec<StoredArticle>> {
+        Ok(self.store.story_articles(id)?)
     }
 
     /// Articles whose id, external id or id prefix is `key`.
@@ -1286,9 +1402,9 @@ impl Engine {
         Ok(self.store.article_count()?)
     }
 
-    /// Number of stories.
+    /// Number of stories (not counting those merged into another).
     pub fn story_count(&self) -> usize {
-        self.stories.len()
+        self.stories.iter().filter(|s| s.merged.is_none()).count()
     }
 
     /// True when an article with this id is stored.
@@ -1581,6 +1697,72 @@ mod tests {
         let mut e = Engine::open(dir.path(), ClusterConfig::default()).unwrap();
         let rest = e.ingest_batch(all[2..].to_vec()).unwrap().added;
         assert_eq!(rest[0], one[2]);
+    }
+
+    /// A join model on the body cosine alone (joins at a cosine of 0.3),
+    /// merging two stories that an article fits both.
+    fn merging() -> ClusterConfig {
+        let mut weights = [0.0; parallax_cluster::NF];
+        weights[0] = -3.0;
+        weights[1] = 10.0;
+        ClusterConfig {
+            model: parallax_cluster::Model { weights },
+            threshold: 0.5,
+            merge_threshold: Some(0.5),
+            ..Default::default()
+        }
+    }
+
+    fn bridged() -> Vec<Article> {
+        vec![
+            article("Flood closes Pouwa Falls school", "Flood water closed the school in Pouwa Falls. Teachers moved pupils to the library.", "Velmar Daily"),
+            article("Ferry strike halts Dravnik crossings", "A ferry strike halted crossings at Dravnik harbour. Sailors want higher pay.", "Tarno Herald"),
+            article("Flood and ferry strike", "Flood water closed the school in Pouwa Falls and a ferry strike halted crossings at Dravnik harbour. Teachers moved pupils; sailors want higher pay.", "North Courier"),
+            article("Sailors and teachers", "Sailors want higher pay at Dravnik harbour, and teachers moved pupils after the flood in Pouwa Falls.", "Sport Post"),
+        ]
+    }
+
+    #[test]
+    fn a_merged_story_redirects_and_replays() {
+        let all = bridged();
+        let dir = tempfile::tempdir().unwrap();
+        let (first, second, merged) = {
+            let mut e = Engine::open(dir.path(), merging()).unwrap();
+            let r = e.ingest_batch(all[..3].to_vec()).unwrap();
+            assert_eq!(r.new_stories, 2);
+            let (first, second) = (r.added[0].1.clone(), r.added[1].1.clone());
+            assert_eq!(r.merged, vec![(second.clone(), first.clone())]);
+            assert_eq!(r.added[2].1, first, "the bridge joins the older story");
+            (first, second, r.merged)
+        };
+        assert_eq!(merged.len(), 1);
+        let e = Engine::open(dir.path(), merging()).unwrap();
+        assert_eq!(e.story_count(), 1);
+        assert_eq!(e.stories(0).unwrap().len(), 1);
+        // The merged story's id redirects; its articles are the older one's.
+        assert_eq!(
+            e.story_redirect(second.as_str()).unwrap(),
+            Some(first.clone())
+        );
+        assert_eq!(e.story_redirect(first.as_str()).unwrap(), None);
+        assert_eq!(
+            e.resolve_story(second.as_str()).unwrap(),
+            Some(first.clone())
+        );
+        let view = e.story(second.as_str()).unwrap().unwrap();
+        assert_eq!(view.summary.id, first);
+        assert_eq!(view.summary.articles, 3);
+        assert_eq!(view.summary.outlets.len(), 3);
+        assert!(e.assignments().unwrap().values().all(|s| *s == first));
+        // A reopened engine decides as an uninterrupted one.
+        drop(e);
+        let mut e = Engine::open(dir.path(), merging()).unwrap();
+        let rest = e.ingest_batch(all[3..].to_vec()).unwrap().added;
+        let mut one = Engine::in_memory(merging()).unwrap();
+        let all_at_once = one.ingest_batch(all.clone()).unwrap();
+        assert_eq!(all_at_once.merged.len(), 1);
+        assert_eq!(rest[0], all_at_once.added[3]);
+        assert_eq!(rest[0].1, first);
     }
 
     fn at_url(url: &str, title: &str, text: &str, outlet: &str) -> Article {

@@ -82,6 +82,8 @@ impl Parts<'_> {
     ) -> parallax_store::Result<usize> {
         let rows = std::mem::take(&mut step.catch_up);
         let n = rows.len();
+        // Merges other workers made, by the article that caused them.
+        let merges = crate::merges_by_article(&step.catch_up_stories);
         for row in rows {
             if row.story_index > self.stories.len() {
                 return Err(parallax_store::StoreError::Aborted(format!(
@@ -93,7 +95,13 @@ impl Parts<'_> {
             }
             self.online.last_seq = self.online.last_seq.max(Some(row.seq));
             let (doc, real) = decode_features(row.terms, &row.features);
-            self.online.clusterer.replay(&doc, row.story_index);
+            match merges.get(&row.id) {
+                Some(&(from, into)) if from < self.stories.len() && into < self.stories.len() => {
+                    self.online.clusterer.replay_merged(&doc, from, into);
+                    StoryAgg::merge(self.stories, from, into, &row.id);
+                }
+                _ => self.online.clusterer.replay(&doc, row.story_index),
+            }
             self.online
                 .dedup
                 .add(row.fingerprint, dedup::decode_signature(&row.minhash));
@@ -116,6 +124,7 @@ impl Parts<'_> {
             agg.first_seen = r.summary.first_seen;
             agg.last_seen = r.summary.last_seen;
             agg.independent = r.independent;
+            agg.merged = r.merged;
             self.outlets.extend(agg.outlets.iter().cloned());
         }
         if n > 0 {
@@ -261,8 +270,10 @@ impl Engine {
                 updated,
                 new_stories,
                 copies,
+                merged,
                 timings,
             } = step;
+            work.batch.merged.extend(merged);
             work.batch.added.extend(added);
             work.batch.updated.extend(updated);
             work.batch.unchanged += unchanged;

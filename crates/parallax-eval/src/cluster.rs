@@ -27,6 +27,10 @@ pub struct ClusterArgs {
     /// Cosine threshold (default: the calibrated one).
     #[arg(long)]
     pub threshold: Option<f32>,
+    /// Join probability at which an article that fits two stories merges
+    /// them (default: the calibrated one; above 1: never merge).
+    #[arg(long)]
+    pub merge_threshold: Option<f32>,
     /// Only articles whose numeric `topic` field is odd or even (ECB+
     /// topic split: fit on one half, report on the other).
     #[arg(long, value_enum, default_value = "all")]
@@ -233,6 +237,9 @@ pub fn run(args: ClusterArgs) -> Result<u8> {
     let mut config = ClusterConfig::default();
     if let Some(t) = args.threshold {
         config.threshold = t;
+    }
+    if let Some(t) = args.merge_threshold {
+        config.merge_threshold = (t <= 1.0).then_some(t);
     }
     let started = Instant::now();
     let mut articles = Vec::new();

@@ -190,11 +190,14 @@ async fn stories(
 /// suffix, a Markdown report.
 #[utoipa::path(get, path = "/api/v1/stories/{id}",
     params(("id" = String, Path, description = "Story id or unique prefix; add `.md` for a Markdown report")),
-    responses((status = 200, description = "The story view", body = Object), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, description = "The story view", body = Object), (status = 308, description = "The story was merged into another: `Location` names it"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn story(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    if let Some(to) = state.merged_story_location("/api/v1/stories/", &id).await? {
+        return Ok(axum::response::Redirect::permanent(&to).into_response());
+    }
     if let Some(key) = id.strip_suffix(".md") {
         let key = key.to_string();
         let v = state.run(move |e, inner| inner.story_json(e, &key)).await?;
@@ -644,9 +647,21 @@ async fn ingest(
                 let items = copies
                     .iter()
                     .filter_map(|a| story_of.get(a.id.as_str()).map(|s| (a, *s)));
-                index.add(items).map_err(|e| {
+                let not_indexed = |e: anyhow::Error| {
                     ApiError::internal(format!("stored, but not indexed for search: {e:#}"))
-                })?;
+                };
+                index.add(items).map_err(not_indexed)?;
+                // A merge moved articles to another story: index them
+                // again under its id.
+                for (_, into) in &report.merged {
+                    let Some(live) = e.resolve_story(into.as_str())? else {
+                        continue;
+                    };
+                    let moved = e.story_articles(&live)?;
+                    index
+                        .add(moved.iter().map(|s| (&s.article, s.story.as_str())))
+                        .map_err(not_indexed)?;
+                }
             }
             let status = if report.added.is_empty() {
                 StatusCode::OK

@@ -131,6 +131,22 @@ impl AppState {
         .await
         .map_err(|_| ApiError::internal("the request failed"))?
     }
+
+    /// When `key` (with an optional `.md` suffix) is the id of a story
+    /// merged into another: the path under `prefix` of the story that holds
+    /// its articles now, for a permanent redirect.
+    pub(crate) async fn merged_story_location(
+        &self,
+        prefix: &'static str,
+        key: &str,
+    ) -> Result<Option<String>, ApiError> {
+        let (id, suffix) = match key.strip_suffix(".md") {
+            Some(id) => (id.to_string(), ".md"),
+            None => (key.to_string(), ""),
+        };
+        let to = self.run(move |e, _| Ok(e.story_redirect(&id)?)).await?;
+        Ok(to.map(|to| format!("{prefix}{}{suffix}", pages::pct(to.as_str()))))
+    }
 }
 
 impl Inner {

@@ -251,6 +251,9 @@ struct FrontParams {
 }
 
 async fn story(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+    if let Some(to) = state.merged_story_location("/stories/", &id).await? {
+        return Ok(axum::response::Redirect::permanent(&to).into_response());
+    }
     if let Some(key) = id.strip_suffix(".md") {
         let key = key.to_string();
         let v = state.run(move |e, inner| inner.story_json(e, &key)).await?;

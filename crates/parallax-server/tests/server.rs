@@ -852,3 +852,73 @@ async fn hostile_articles_render_inert() {
         .starts_with("application/json"));
     assert!(a.json()["title"].as_str().unwrap().contains(script));
 }
+
+/// A store where a third article bridged two stories: the newer story was
+/// merged into the older one.
+fn merged_app() -> (TempDir, Router, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut weights = [0.0; parallax_engine::parallax_cluster::NF];
+    weights[0] = -3.0;
+    weights[1] = 10.0;
+    let config = ClusterConfig {
+        model: parallax_engine::parallax_cluster::Model { weights },
+        threshold: 0.5,
+        merge_threshold: Some(0.5),
+        ..Default::default()
+    };
+    let article = |title: &str, text: &str, outlet: &str| {
+        parallax_ingest::ArticleDraft {
+            title: Some(title.into()),
+            text: text.into(),
+            outlet: Some(outlet.into()),
+            ..Default::default()
+        }
+        .build()
+    };
+    let report = Engine::open(dir.path(), config)
+        .unwrap()
+        .ingest_batch(vec![
+            article("Flood closes Pouwa Falls school", "Flood water closed the school in Pouwa Falls. Teachers moved pupils to the library.", "Velmar Daily"),
+            article("Ferry strike halts Dravnik crossings", "A ferry strike halted crossings at Dravnik harbour. Sailors want higher pay.", "Tarno Herald"),
+            article("Flood and ferry strike", "Flood water closed the school in Pouwa Falls and a ferry strike halted crossings at Dravnik harbour. Teachers moved pupils; sailors want higher pay.", "North Courier"),
+        ])
+        .unwrap();
+    assert_eq!(report.merged.len(), 1);
+    let (from, into) = report.merged[0].clone();
+    let state = AppState::open(dir.path(), ServeOptions::default()).unwrap();
+    (dir, router(state), from.to_string(), into.to_string())
+}
+
+#[tokio::test]
+async fn a_merged_story_redirects_to_the_story_it_went_into() {
+    let (_dir, app, from, into) = merged_app();
+    let r = get(&app, &format!("/api/v1/stories/{from}")).await;
+    assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT, "{}", r.body);
+    assert_eq!(
+        r.headers.get(header::LOCATION).unwrap(),
+        &format!("/api/v1/stories/{into}")
+    );
+    let r = get(&app, &format!("/api/v1/stories/{from}.md")).await;
+    assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        r.headers.get(header::LOCATION).unwrap(),
+        &format!("/api/v1/stories/{into}.md")
+    );
+    let r = get(&app, &format!("/stories/{from}")).await;
+    assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        r.headers.get(header::LOCATION).unwrap(),
+        &format!("/stories/{into}")
+    );
+    let r = get(&app, &format!("/api/v1/stories/{into}")).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["articles"].as_array().unwrap().len(), 3);
+    let list = get(&app, "/api/v1/stories").await.json();
+    let ids: Vec<&str> = list["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec![into.as_str()]);
+}

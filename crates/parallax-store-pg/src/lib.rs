@@ -39,7 +39,7 @@ use parallax_core::{Article, ArticleId, StoryId, StorySummary};
 use parallax_store::{
     decode_terms, encode_terms, version_key_of_doc, AnalysedForm, ArticleStore, ArticleUpdate,
     ClusterOutcome, ClusterStep, InboxArticle, InboxCounts, NewArticle, ReplayRow, Result,
-    SharedInbox, StoreError, StoredArticle, StoredVersion, StoryRow,
+    SharedInbox, StoreError, StoredArticle, StoredVersion, StoryMerge, StoryRow,
 };
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
@@ -118,6 +118,15 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE articles ADD COLUMN version_key TEXT;
     ALTER TABLE articles ADD COLUMN revisions INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE articles ADD COLUMN revised_at TIMESTAMPTZ;
+    "#,
+    // 4: stories merged into another keep their row as a redirect: the
+    // story they went into, its index, and the article whose arrival merged
+    // them (the clusterer replays the merge just before it).
+    r#"
+    ALTER TABLE stories ADD COLUMN merged_into TEXT;
+    ALTER TABLE stories ADD COLUMN merged_into_index BIGINT;
+    ALTER TABLE stories ADD COLUMN merged_at TEXT;
+    CREATE INDEX stories_merged_at ON stories(merged_at) WHERE merged_at IS NOT NULL;
     "#,
 ];
 
@@ -456,13 +465,18 @@ fn write_rows(
     }
     let upsert = tx
         .prepare(
-            "INSERT INTO stories (id, story_index, headline, articles, outlets, first_seen, last_seen, updated_seq, headline_provisional, independent)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT COALESCE(MAX(seq), 0) FROM articles), $8, $9)
+            "INSERT INTO stories (id, story_index, headline, articles, outlets, first_seen, last_seen, updated_seq, headline_provisional, independent,
+               merged_into, merged_into_index, merged_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT COALESCE(MAX(seq), 0) FROM articles), $8, $9, $10, $11, $12)
              ON CONFLICT (id) DO UPDATE SET headline = excluded.headline, articles = excluded.articles,
                headline_provisional = excluded.headline_provisional, independent = excluded.independent,
                outlets = excluded.outlets, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-               updated_seq = excluded.updated_seq",
+               updated_seq = excluded.updated_seq, merged_into = excluded.merged_into,
+               merged_into_index = excluded.merged_into_index, merged_at = excluded.merged_at",
         )
+        .map_err(db)?;
+    let move_articles = tx
+        .prepare("UPDATE articles SET story = $2 WHERE story = $1")
         .map_err(db)?;
     for s in stories {
         let sum = &s.summary;
@@ -478,9 +492,16 @@ fn write_rows(
                 &sum.last_seen.map(|t| t.to_rfc3339()),
                 &s.headline_provisional,
                 &(s.independent as i64),
+                &s.merged.as_ref().map(|m| m.into.as_str()),
+                &s.merged.as_ref().map(|m| m.into_index as i64),
+                &s.merged.as_ref().map(|m| m.at.as_str()),
             ],
         )
         .map_err(db)?;
+        if let Some(m) = &s.merged {
+            tx.execute(&move_articles, &[&sum.id.as_str(), &m.into.as_str()])
+                .map_err(db)?;
+        }
     }
     Ok(written)
 }
@@ -502,7 +523,7 @@ fn replay_row(r: &Row) -> ReplayRow {
     }
 }
 
-const STORY_COLUMNS: &str = "id, headline, articles, outlets, first_seen, last_seen, story_index, headline_provisional, independent";
+const STORY_COLUMNS: &str = "id, headline, articles, outlets, first_seen, last_seen, story_index, headline_provisional, independent, merged_into, merged_into_index, merged_at";
 
 fn story_summary(r: &Row) -> StorySummary {
     let time = |s: Option<String>| {
@@ -524,6 +545,18 @@ fn story_row(r: &Row) -> StoryRow {
         story_index: r.get::<_, i64>(6) as usize,
         headline_provisional: r.get(7),
         independent: r.get::<_, i64>(8) as usize,
+        merged: match (
+            r.get::<_, Option<String>>(9),
+            r.get::<_, Option<i64>>(10),
+            r.get::<_, Option<String>>(11),
+        ) {
+            (Some(into), Some(index), Some(at)) => Some(StoryMerge {
+                into: StoryId(into),
+                into_index: index as usize,
+                at: ArticleId(at),
+            }),
+            _ => None,
+        },
     }
 }
 
@@ -645,7 +678,10 @@ impl ArticleStore for PgStore {
     fn story_count(&self) -> Result<usize> {
         let n: i64 = self
             .client()
-            .query_one("SELECT COUNT(*) FROM stories", &[])
+            .query_one(
+                "SELECT COUNT(*) FROM stories WHERE merged_into IS NULL",
+                &[],
+            )
             .map_err(db)?
             .get(0);
         Ok(n as usize)
@@ -670,7 +706,8 @@ impl ArticleStore for PgStore {
             .client()
             .query(
                 &format!(
-                    "SELECT {STORY_COLUMNS} FROM stories ORDER BY updated_seq DESC, story_index DESC LIMIT $1 OFFSET $2"
+                    "SELECT {STORY_COLUMNS} FROM stories WHERE merged_into IS NULL
+                     ORDER BY updated_seq DESC, story_index DESC LIMIT $1 OFFSET $2"
                 ),
                 &[&limit, &(offset as i64)],
             )
@@ -710,12 +747,39 @@ impl ArticleStore for PgStore {
         Ok(self
             .client()
             .query_opt(
-                &format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = $1"),
+                &format!(
+                    "SELECT {STORY_COLUMNS} FROM stories WHERE id = $1 AND merged_into IS NULL"
+                ),
                 &[&id.as_str()],
             )
             .map_err(db)?
             .as_ref()
             .map(story_summary))
+    }
+
+    fn story_redirect(&self, id: &StoryId) -> Result<Option<StoryId>> {
+        let mut client = self.client();
+        let mut current = id.clone();
+        let mut moved = false;
+        // A merge always goes to an older story, so the chain ends; the
+        // bound guards against a damaged store.
+        for _ in 0..64 {
+            let next: Option<String> = client
+                .query_opt(
+                    "SELECT merged_into FROM stories WHERE id = $1",
+                    &[&current.as_str()],
+                )
+                .map_err(db)?
+                .and_then(|r| r.get(0));
+            match next {
+                Some(n) => {
+                    current = StoryId(n);
+                    moved = true;
+                }
+                None => break,
+            }
+        }
+        Ok(moved.then_some(current))
     }
 
     fn find_stories(&self, prefix: &str) -> Result<Vec<StoryId>> {
@@ -914,14 +978,17 @@ impl SharedInbox for PgStore {
         if !step.catch_up.is_empty() {
             let mut touched: Vec<i64> =
                 step.catch_up.iter().map(|r| r.story_index as i64).collect();
+            // Stories merged by a caught-up article: their redirect rows.
+            let caught_up_ids: Vec<&str> = step.catch_up.iter().map(|r| r.id.as_str()).collect();
             touched.sort_unstable();
             touched.dedup();
             for r in tx
                 .query(
                     &format!(
-                        "SELECT {STORY_COLUMNS} FROM stories WHERE story_index = ANY($1) ORDER BY story_index"
+                        "SELECT {STORY_COLUMNS} FROM stories WHERE story_index = ANY($1) OR merged_at = ANY($2)
+                         ORDER BY story_index"
                     ),
-                    &[&touched],
+                    &[&touched, &caught_up_ids],
                 )
                 .map_err(db)?
             {

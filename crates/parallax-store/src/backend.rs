@@ -80,10 +80,16 @@ pub trait ArticleStore: Send {
     /// Every distinct language of the stored articles, sorted.
     fn languages(&self) -> Result<Vec<String>>;
 
-    /// One story's summary by exact id.
+    /// One story's summary by exact id (`None` for a story merged into
+    /// another: see [`ArticleStore::story_redirect`]).
     fn story(&self, id: &StoryId) -> Result<Option<StorySummary>>;
 
-    /// Story ids starting with `prefix`, sorted, at most 10.
+    /// Where a merged story went: the story that holds its articles now,
+    /// following later merges. `None` when `id` is not a merged story.
+    fn story_redirect(&self, id: &StoryId) -> Result<Option<StoryId>>;
+
+    /// Story ids starting with `prefix` (merged stories' too), sorted, at
+    /// most 10.
     fn find_stories(&self, prefix: &str) -> Result<Vec<StoryId>>;
 
     /// Articles of a story in arrival order.

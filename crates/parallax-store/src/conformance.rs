@@ -12,7 +12,7 @@
 //! The opener returns `None` when the backend is not available (the test
 //! then passes after saying it was skipped).
 
-use crate::{ArticleStore, NewArticle, StoryRow};
+use crate::{ArticleStore, NewArticle, StoryMerge, StoryRow};
 use chrono::DateTime;
 use parallax_core::{Article, ArticleId, StoryId, StorySummary, TitleSource};
 
@@ -67,6 +67,7 @@ pub fn story_row(id: &str, index: usize, n: usize) -> StoryRow {
         story_index: index,
         headline_provisional: false,
         independent: n,
+        merged: None,
     }
 }
 
@@ -391,6 +392,92 @@ pub fn updated_version_replaces_in_place(s: &mut dyn ArticleStore) {
     assert_eq!(s.stored_version(&newer.id).unwrap(), Some(now));
 }
 
+/// A story merged into another stays as a redirect row: its articles move
+/// to the other story, it leaves the listing and the count, its id
+/// redirects (through later merges too), and replay gets the merge back.
+pub fn merged_story_redirects(s: &mut dyn ArticleStore) {
+    s.write_batch(
+        &[new_article("a0", "s0", 0), new_article("a1", "s1", 1)],
+        &[story_row("s0", 0, 1), story_row("s1", 1, 1)],
+    )
+    .unwrap();
+    let merged = |id: &str, index: usize, into: &str, into_index: usize, at: &str| StoryRow {
+        merged: Some(StoryMerge {
+            into: StoryId(into.into()),
+            into_index,
+            at: ArticleId(at.into()),
+        }),
+        ..story_row(id, index, 0)
+    };
+    // a2 bridges s0 and s1: s1 goes into s0, in the batch that adds a2
+    // (with a3, written to s1 earlier in the same batch).
+    s.write_batch(
+        &[new_article("a3", "s1", 1), new_article("a2", "s0", 0)],
+        &[story_row("s0", 0, 4), merged("s1", 1, "s0", 0, "a2")],
+    )
+    .unwrap();
+    assert_eq!(s.story_count().unwrap(), 1);
+    let listed: Vec<String> = s.stories(0).unwrap().into_iter().map(|x| x.id.0).collect();
+    assert_eq!(listed, vec!["s0"]);
+    assert!(s.story(&StoryId("s1".into())).unwrap().is_none());
+    assert_eq!(
+        s.story_redirect(&StoryId("s1".into())).unwrap(),
+        Some(StoryId("s0".into()))
+    );
+    assert_eq!(s.story_redirect(&StoryId("s0".into())).unwrap(), None);
+    assert_eq!(s.story_redirect(&StoryId("zz".into())).unwrap(), None);
+    let members: Vec<String> = s
+        .story_articles(&StoryId("s0".into()))
+        .unwrap()
+        .into_iter()
+        .map(|a| a.article.id.0)
+        .collect();
+    assert_eq!(members, vec!["a0", "a1", "a3", "a2"]);
+    assert!(s.story_articles(&StoryId("s1".into())).unwrap().is_empty());
+    // The replay keeps each article's index at its arrival, and the rows
+    // say where the merge happened.
+    let mut indices = Vec::new();
+    s.for_each_replay_after(0, &mut |r| indices.push((r.id.0, r.story_index)))
+        .unwrap();
+    assert_eq!(
+        indices,
+        vec![
+            ("a0".into(), 0),
+            ("a1".into(), 1),
+            ("a3".into(), 1),
+            ("a2".into(), 0)
+        ]
+    );
+    let rows = s.story_rows().unwrap();
+    assert_eq!(rows.len(), 2, "a redirect keeps its row and index");
+    assert_eq!(rows[0].merged, None);
+    assert_eq!(
+        rows[1].merged,
+        Some(StoryMerge {
+            into: StoryId("s0".into()),
+            into_index: 0,
+            at: ArticleId("a2".into()),
+        })
+    );
+    // A later merge of s0 into s2 is followed from s1 too.
+    s.write_batch(
+        &[new_article("b0", "s2", 2), new_article("b1", "s2", 2)],
+        &[story_row("s2", 2, 1), merged("s0", 0, "s2", 2, "b1")],
+    )
+    .unwrap();
+    assert_eq!(
+        s.story_redirect(&StoryId("s1".into())).unwrap(),
+        Some(StoryId("s2".into()))
+    );
+    assert_eq!(s.story_articles(&StoryId("s2".into())).unwrap().len(), 6);
+    assert_eq!(s.story_count().unwrap(), 1);
+    // Prefix lookups still find the redirect's id.
+    assert!(s
+        .find_stories("s1")
+        .unwrap()
+        .contains(&StoryId("s1".into())));
+}
+
 /// Turns every check of the suite into a `#[test]` for a backend. The
 /// argument is an expression of type
 /// `fn() -> Option<Box<dyn ArticleStore>>` that opens a fresh, empty store
@@ -403,7 +490,7 @@ macro_rules! conformance_tests {
             idempotent_rewrite, failed_batch_writes_nothing, story_rows_round_trip,
             listing_order_and_paging, find_by_prefix, replay_order,
             counts_and_languages, articles_in_order, integrity_check,
-            updated_version_replaces_in_place);
+            updated_version_replaces_in_place, merged_story_redirects);
     };
     (@each $open:expr; $($check:ident),*) => {
         $(

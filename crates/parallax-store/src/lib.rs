@@ -139,6 +139,14 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE articles ADD COLUMN revisions INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE articles ADD COLUMN revised_at TEXT;
     "#,
+    // 6: stories merged into another keep their row as a redirect: the
+    // story they went into, its index, and the article whose arrival merged
+    // them (the clusterer replays the merge just before it).
+    r#"
+    ALTER TABLE stories ADD COLUMN merged_into TEXT;
+    ALTER TABLE stories ADD COLUMN merged_into_index INTEGER;
+    ALTER TABLE stories ADD COLUMN merged_at TEXT;
+    "#,
 ];
 
 /// One article to write, with what the pipeline decided about it.
@@ -238,6 +246,22 @@ pub struct StoryRow {
     pub headline_provisional: bool,
     /// Independent reports: articles that are not copies of another.
     pub independent: usize,
+    /// Set when the story was merged into another: the row stays as a
+    /// redirect, and its articles belong to the other story.
+    pub merged: Option<StoryMerge>,
+}
+
+/// Where a merged story went ([`StoryRow::merged`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryMerge {
+    /// The story it was merged into (which may itself have been merged
+    /// since: follow the redirects).
+    pub into: StoryId,
+    /// That story's index in clustering order.
+    pub into_index: usize,
+    /// The article whose arrival merged the two stories: a replay merges
+    /// them just before replaying it.
+    pub at: ArticleId,
 }
 
 /// A stored article with its story.
@@ -431,13 +455,17 @@ impl Store {
                 ])?;
             }
             let mut upsert = tx.prepare_cached(
-                "INSERT INTO stories (id, story_index, headline, articles, outlets, first_seen, last_seen, updated_seq, headline_provisional, independent)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT COALESCE(MAX(seq), 0) FROM articles), ?8, ?9)
+                "INSERT INTO stories (id, story_index, headline, articles, outlets, first_seen, last_seen, updated_seq, headline_provisional, independent,
+                   merged_into, merged_into_index, merged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT COALESCE(MAX(seq), 0) FROM articles), ?8, ?9, ?10, ?11, ?12)
                  ON CONFLICT(id) DO UPDATE SET headline = excluded.headline, articles = excluded.articles,
                    headline_provisional = excluded.headline_provisional, independent = excluded.independent,
                    outlets = excluded.outlets, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-                   updated_seq = excluded.updated_seq",
+                   updated_seq = excluded.updated_seq, merged_into = excluded.merged_into,
+                   merged_into_index = excluded.merged_into_index, merged_at = excluded.merged_at",
             )?;
+            let mut move_articles =
+                tx.prepare_cached("UPDATE articles SET story = ?2 WHERE story = ?1")?;
             for s in stories {
                 let sum = &s.summary;
                 upsert.execute(params![
@@ -450,7 +478,13 @@ impl Store {
                     sum.last_seen.map(|t| t.to_rfc3339()),
                     s.headline_provisional,
                     s.independent as i64,
+                    s.merged.as_ref().map(|m| m.into.as_str()),
+                    s.merged.as_ref().map(|m| m.into_index as i64),
+                    s.merged.as_ref().map(|m| m.at.as_str()),
                 ])?;
+                if let Some(m) = &s.merged {
+                    move_articles.execute(params![sum.id.as_str(), m.into.as_str()])?;
+                }
             }
         }
         tx.commit()?;
@@ -526,16 +560,18 @@ impl Store {
 
     /// Number of stories.
     pub fn story_count(&self) -> Result<usize> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM stories", [], |r| r.get::<_, i64>(0))?
-            as usize)
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM stories WHERE merged_into IS NULL",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as usize)
     }
 
     /// Every story row in clustering order (index `i` is story index `i`).
     pub fn story_rows(&self) -> Result<Vec<StoryRow>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, headline, articles, outlets, first_seen, last_seen, story_index, headline_provisional, independent
+            "SELECT id, headline, articles, outlets, first_seen, last_seen, story_index, headline_provisional, independent,
+               merged_into, merged_into_index, merged_at
              FROM stories ORDER BY story_index",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -546,6 +582,18 @@ impl Store {
                 independent: r
                     .get::<_, Option<i64>>(8)?
                     .map_or(r.get::<_, i64>(2)? as usize, |v| v as usize),
+                merged: match (
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, Option<i64>>(10)?,
+                    r.get::<_, Option<String>>(11)?,
+                ) {
+                    (Some(into), Some(index), Some(at)) => Some(StoryMerge {
+                        into: StoryId(into),
+                        into_index: index as usize,
+                        at: ArticleId(at),
+                    }),
+                    _ => None,
+                },
             })
         })?;
         Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
@@ -562,6 +610,7 @@ impl Store {
         let lim = if limit == 0 { -1 } else { limit as i64 };
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, headline, articles, outlets, first_seen, last_seen FROM stories
+             WHERE merged_into IS NULL
              ORDER BY updated_seq DESC, story_index DESC LIMIT ?1 OFFSET ?2",
         )?;
         let rows = stmt.query_map([lim, offset as i64], story_from_row)?;
@@ -586,19 +635,48 @@ impl Store {
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
-    /// One story's summary by exact id.
+    /// One story's summary by exact id (`None` for a story merged into
+    /// another: see [`Store::story_redirect`]).
     pub fn story(&self, id: &StoryId) -> Result<Option<StorySummary>> {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, headline, articles, outlets, first_seen, last_seen FROM stories WHERE id = ?1",
+                "SELECT id, headline, articles, outlets, first_seen, last_seen FROM stories
+                 WHERE id = ?1 AND merged_into IS NULL",
                 [id.as_str()],
                 story_from_row,
             )
             .optional()?)
     }
 
-    /// Story ids starting with `prefix`.
+    /// Where a merged story went: the story `id` was merged into, following
+    /// later merges to the story that holds its articles now. `None` when
+    /// `id` is not a merged story.
+    pub fn story_redirect(&self, id: &StoryId) -> Result<Option<StoryId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT merged_into FROM stories WHERE id = ?1")?;
+        let mut current = id.clone();
+        let mut moved = false;
+        // A merge always goes to an older story, so the chain ends; the
+        // bound guards against a damaged store.
+        for _ in 0..64 {
+            let next: Option<String> = stmt
+                .query_row([current.as_str()], |r| r.get(0))
+                .optional()?
+                .flatten();
+            match next {
+                Some(n) => {
+                    current = StoryId(n);
+                    moved = true;
+                }
+                None => break,
+            }
+        }
+        Ok(moved.then_some(current))
+    }
+
+    /// Story ids starting with `prefix` (merged stories' ids too).
     pub fn find_stories(&self, prefix: &str) -> Result<Vec<StoryId>> {
         let mut stmt = self
             .conn
@@ -729,6 +807,10 @@ impl ArticleStore for Store {
 
     fn story(&self, id: &StoryId) -> Result<Option<StorySummary>> {
         Store::story(self, id)
+    }
+
+    fn story_redirect(&self, id: &StoryId) -> Result<Option<StoryId>> {
+        Store::story_redirect(self, id)
     }
 
     fn find_stories(&self, prefix: &str) -> Result<Vec<StoryId>> {
@@ -895,6 +977,7 @@ mod tests {
             story_index: idx,
             headline_provisional: false,
             independent: n,
+            merged: None,
         }
     }
 
