@@ -202,3 +202,82 @@ fn search_uses_the_database_index() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn workers_replace_an_updated_version() {
+    let Ok(base) = std::env::var("PARALLAX_PG_URL") else {
+        eprintln!("workers_replace_an_updated_version: skipped: PARALLAX_PG_URL is not set");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let line = |url: &str, title: &str, text: &str| {
+        serde_json::json!({"url": url, "title": title, "text": text, "outlet": "Velmar Daily"})
+            .to_string()
+            + "\n"
+    };
+    let first = dir.path().join("first.jsonl");
+    std::fs::write(
+        &first,
+        line(
+            "https://velmar.example/bridge",
+            "Tarno bridge collapses",
+            "The old bridge in Tarno collapsed into the Vell river on Monday.",
+        ) + &line(
+            "https://velmar.example/cup",
+            "Mariners win the cup",
+            "Port Velna Mariners beat Dravnik Union in the cup final on Sunday.",
+        ),
+    )
+    .unwrap();
+    // Two newer versions of the bridge story in one file, and a new story.
+    let second = dir.path().join("second.jsonl");
+    std::fs::write(
+        &second,
+        line("https://velmar.example/bridge", "Tarno bridge collapses", "The old bridge in Tarno collapsed into the Vell river on Monday. Two drivers are missing.")
+            + &line("https://velmar.example/bridge?utm_source=feed", "Tarno bridge collapse: two drivers missing", "The old bridge in Tarno collapsed into the Vell river on Monday. Two drivers are missing, police said.")
+            + &line("https://velmar.example/ferry", "Ferry strike in Dravnik", "Sailors halted the Dravnik ferry on Tuesday."),
+    )
+    .unwrap();
+    let url = schema_url(&base, &format!("updates_cli_{}", std::process::id()));
+    let json = |out: std::process::Output| -> serde_json::Value {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let r = json(ingest(&url, &first).output().unwrap());
+    assert_eq!(
+        (r["added"].as_u64(), r["updated"].as_u64()),
+        (Some(2), Some(0))
+    );
+    let r = json(ingest(&url, &second).output().unwrap());
+    assert_eq!(
+        (r["added"].as_u64(), r["updated"].as_u64()),
+        (Some(1), Some(2)),
+        "{r}"
+    );
+    assert_eq!(r["articles_total"].as_u64(), Some(3));
+    // The same file again changes nothing.
+    let r = json(ingest(&url, &second).output().unwrap());
+    assert_eq!(
+        (r["added"].as_u64(), r["updated"].as_u64()),
+        (Some(0), Some(0)),
+        "{r}"
+    );
+    let bridge = assignments(&base, &format!("updates_cli_{}", std::process::id()));
+    assert_eq!(bridge.len(), 3);
+    let store =
+        PgStore::connect_in_schema(&base, &format!("updates_cli_{}", std::process::id())).unwrap();
+    let stored = store.find_articles("").unwrap();
+    let latest = stored
+        .iter()
+        .find(|a| a.article.text.ends_with("police said."))
+        .expect("the latest version is stored");
+    assert_eq!(latest.revisions, 3);
+    assert_eq!(
+        latest.article.title.as_deref(),
+        Some("Tarno bridge collapse: two drivers missing")
+    );
+}

@@ -15,7 +15,9 @@ use crate::{
 use parallax_analyse::analyse;
 use parallax_cluster::dedup::{self, DedupConfig};
 use parallax_core::{Article, StoryId, TitleSource};
-use parallax_store::{AnalysedForm, ClusterStep, InboxArticle, InboxCounts, SharedInbox};
+use parallax_store::{
+    AnalysedForm, ClusterRows, ClusterStep, InboxArticle, InboxCounts, SharedInbox,
+};
 use parallax_text::Stemmer;
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -224,14 +226,25 @@ impl Engine {
                 .into_iter()
                 .map(|a| ready_from(a, stemmer))
                 .collect();
-            let rows = parts.cluster(fresh, &mut report);
+            let (articles, mut stories) = parts.cluster(fresh, &mut report);
+            let mut updates = Vec::with_capacity(step.updates.len());
+            for (article, stored) in step.updates {
+                let doc = parallax_store::encode_article(&article)?;
+                updates.push((article, doc, stored));
+            }
+            let (updates, update_stories) = parts.update(updates, stemmer, &mut report);
+            stories.extend(update_stories);
             cluster_seconds = started.elapsed().as_secs_f64();
-            Ok(rows)
+            Ok(ClusterRows {
+                articles,
+                updates,
+                stories,
+            })
         });
         match outcome {
             Ok(o) => {
                 parts.online.last_seq = Some(o.last_seq);
-                report.unchanged += o.done.saturating_sub(o.written);
+                report.unchanged += o.done.saturating_sub(o.written + o.updated);
             }
             Err(e) => {
                 self.reload()?;
@@ -263,7 +276,10 @@ impl Engine {
             work.caught_up += caught_up;
             step.timings.analyse = 0.0;
             on_step(&step);
-            let progressed = analysed > 0 || !step.added.is_empty() || step.unchanged > 0;
+            let progressed = analysed > 0
+                || !step.added.is_empty()
+                || !step.updated.is_empty()
+                || step.unchanged > 0;
             let BatchReport {
                 added,
                 unchanged,

@@ -38,8 +38,8 @@
 use parallax_core::{Article, ArticleId, StoryId, StorySummary};
 use parallax_store::{
     decode_terms, encode_terms, version_key_of_doc, AnalysedForm, ArticleStore, ArticleUpdate,
-    ClusterOutcome, ClusterStep, InboxArticle, InboxCounts, NewArticle, ReplayRow, Result,
-    SharedInbox, StoreError, StoredArticle, StoredVersion, StoryMerge, StoryRow,
+    ClusterOutcome, ClusterRows, ClusterStep, InboxArticle, InboxCounts, NewArticle, ReplayRow,
+    Result, SharedInbox, StoreError, StoredArticle, StoredVersion, StoryMerge, StoryRow,
 };
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
@@ -127,6 +127,14 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE stories ADD COLUMN merged_into_index BIGINT;
     ALTER TABLE stories ADD COLUMN merged_at TEXT;
     CREATE INDEX stories_merged_at ON stories(merged_at) WHERE merged_at IS NOT NULL;
+    "#,
+    // 5: the inbox holds each version of an article once (by id and
+    // wording), so a newer version is queued in stream order and replaces
+    // the stored one when clustered. Rows queued before keep a NULL key.
+    r#"
+    ALTER TABLE inbox ADD COLUMN version_key TEXT;
+    ALTER TABLE inbox DROP CONSTRAINT inbox_id_key;
+    CREATE UNIQUE INDEX inbox_version ON inbox (id, (COALESCE(version_key, '')));
     "#,
 ];
 
@@ -887,13 +895,17 @@ impl SharedInbox for PgStore {
         // stream even when two workers are given the same file.
         lock(&mut tx, LOCK_ENQUEUE)?;
         let insert = tx
-            .prepare("INSERT INTO inbox (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING")
+            .prepare(
+                "INSERT INTO inbox (id, version_key, doc) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
             .map_err(db)?;
         let mut added = 0;
         for a in articles {
             let doc = serde_json::to_string(a)
                 .map_err(|e| StoreError::Corrupt(a.id.to_string(), e.to_string()))?;
-            added += tx.execute(&insert, &[&a.id.as_str(), &doc]).map_err(db)? as usize;
+            added += tx
+                .execute(&insert, &[&a.id.as_str(), &a.version_key(), &doc])
+                .map_err(db)? as usize;
         }
         tx.commit().map_err(db)?;
         Ok(added)
@@ -960,7 +972,7 @@ impl SharedInbox for PgStore {
         &mut self,
         after_seq: i64,
         limit: usize,
-        cluster: &mut dyn FnMut(ClusterStep) -> Result<(Vec<NewArticle>, Vec<StoryRow>)>,
+        cluster: &mut dyn FnMut(ClusterStep) -> Result<ClusterRows>,
     ) -> Result<ClusterOutcome> {
         let mut client = self.client();
         let mut tx = client.transaction().map_err(db)?;
@@ -997,26 +1009,50 @@ impl SharedInbox for PgStore {
         }
         let rows = tx
             .query(
-                "SELECT i.seq, i.doc, i.state, i.terms, i.features, i.fingerprint, i.minhash,
-                        EXISTS (SELECT 1 FROM articles a WHERE a.id = i.id)
-                 FROM inbox i WHERE i.state <> 'done' ORDER BY i.seq LIMIT $1",
+                "SELECT i.seq, i.doc, i.state, i.terms, i.features, i.fingerprint, i.minhash, i.id,
+                        a.story_index, a.version_key, a.title,
+                        CASE WHEN a.version_key IS NULL THEN a.doc ELSE '' END
+                 FROM inbox i LEFT JOIN articles a ON a.id = i.id
+                 WHERE i.state <> 'done' ORDER BY i.seq LIMIT $1",
                 &[&(limit as i64)],
             )
             .map_err(db)?;
         let mut done: Vec<i64> = Vec::new();
+        let mut ids: HashSet<String> = HashSet::new();
         for r in &rows {
             let state: &str = r.get(2);
             if state != "analysed" {
                 // Stream order: nothing after a row still being analysed.
                 break;
             }
+            let id: String = r.get(7);
+            if !ids.insert(id.clone()) {
+                // Another version of an article of this step: the next
+                // step compares it with the version this one stores.
+                break;
+            }
             let seq: i64 = r.get(0);
             done.push(seq);
-            if r.get::<_, bool>(7) {
-                continue;
-            }
             let article: Article = serde_json::from_str(r.get(1))
                 .map_err(|e| StoreError::Corrupt(format!("inbox #{seq}"), e.to_string()))?;
+            if let Some(story_index) = r.get::<_, Option<i64>>(8) {
+                let id = ArticleId(id);
+                let key = match r.get::<_, Option<String>>(9) {
+                    Some(k) => k,
+                    None => version_key_of_doc(&id, r.get(11))?,
+                };
+                if key != article.version_key() {
+                    step.updates.push((
+                        article,
+                        StoredVersion {
+                            key,
+                            title: r.get(10),
+                            story_index: story_index as usize,
+                        },
+                    ));
+                }
+                continue;
+            }
             step.ready.push(InboxArticle {
                 seq,
                 article,
@@ -1028,8 +1064,12 @@ impl SharedInbox for PgStore {
                 },
             });
         }
-        let (articles, stories) = cluster(step)?;
-        let written = write_rows(&mut tx, &articles, &[], &stories)?;
+        let ClusterRows {
+            articles,
+            updates,
+            stories,
+        } = cluster(step)?;
+        let written = write_rows(&mut tx, &articles, &updates, &stories)?;
         if !done.is_empty() {
             tx.execute(
                 "UPDATE inbox SET state = 'done', terms = NULL, features = NULL, minhash = NULL
@@ -1046,6 +1086,7 @@ impl SharedInbox for PgStore {
         Ok(ClusterOutcome {
             written,
             done: done.len(),
+            updated: updates.len(),
             last_seq,
         })
     }

@@ -169,6 +169,20 @@ pub struct ClusterStep {
     /// The next analysed articles of the inbox, in stream order, up to the
     /// first one not analysed yet.
     pub ready: Vec<InboxArticle>,
+    /// Among those inbox rows, newer versions of stored articles (the same
+    /// id, another wording), with the stored version they replace.
+    pub updates: Vec<(Article, StoredVersion)>,
+}
+
+/// What a clustering step writes ([`SharedInbox::cluster_next`]).
+#[derive(Debug, Clone, Default)]
+pub struct ClusterRows {
+    /// New articles.
+    pub articles: Vec<NewArticle>,
+    /// Newer versions of stored articles.
+    pub updates: Vec<ArticleUpdate>,
+    /// The rows of the stories they touched.
+    pub stories: Vec<StoryRow>,
 }
 
 /// What a clustering step did.
@@ -176,8 +190,10 @@ pub struct ClusterStep {
 pub struct ClusterOutcome {
     /// Articles written by this step.
     pub written: usize,
-    /// Inbox rows done by this step (written, or already stored).
+    /// Inbox rows done by this step (written, updates, or already stored).
     pub done: usize,
+    /// Stored articles replaced by a newer version in this step.
+    pub updated: usize,
     /// The arrival sequence of the last stored article after the step.
     pub last_seq: i64,
 }
@@ -195,13 +211,14 @@ pub struct InboxCounts {
 
 /// A work queue shared by several worker processes on one database.
 ///
-/// The stream is put into the inbox once (by id: the same article twice is
-/// one row), analysed by whichever worker claims it, and clustered in
-/// stream order by one worker at a time, so any number of workers gives
-/// the stories one worker would.
+/// The stream is put into the inbox once (by id and wording: the same
+/// article twice is one row, a newer version of it another), analysed by
+/// whichever worker claims it, and clustered in stream order by one worker
+/// at a time, so any number of workers gives the stories one worker would.
 pub trait SharedInbox {
-    /// Appends articles to the inbox in order; an article whose id is
-    /// there already is skipped. Returns how many were added.
+    /// Appends articles to the inbox in order; an article whose id and
+    /// wording ([`Article::version_key`]) are there already is skipped.
+    /// Returns how many were added.
     fn enqueue(&mut self, articles: &[Article]) -> Result<usize>;
 
     /// Claims up to `limit` new rows that no other worker holds, in stream
@@ -216,14 +233,16 @@ pub trait SharedInbox {
 
     /// Takes the clustering lock, gives `cluster` the articles stored
     /// since `after_seq` and up to `limit` analysed rows in stream order,
-    /// and writes what it returns (articles and story rows) in the same
-    /// transaction, marking those rows done. When `cluster` fails, nothing
-    /// is written.
+    /// and writes what it returns (articles, newer versions and story rows)
+    /// in the same transaction, marking those rows done. A step ends before
+    /// a second row of an id it holds already, so each version is compared
+    /// with the one stored before it. When `cluster` fails, nothing is
+    /// written.
     fn cluster_next(
         &mut self,
         after_seq: i64,
         limit: usize,
-        cluster: &mut dyn FnMut(ClusterStep) -> Result<(Vec<NewArticle>, Vec<StoryRow>)>,
+        cluster: &mut dyn FnMut(ClusterStep) -> Result<ClusterRows>,
     ) -> Result<ClusterOutcome>;
 
     /// How many rows are in each state.

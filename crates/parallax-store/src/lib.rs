@@ -20,7 +20,8 @@ mod backend;
 pub mod conformance;
 mod watch;
 pub use backend::{
-    AnalysedForm, ArticleStore, ClusterOutcome, ClusterStep, InboxArticle, InboxCounts, SharedInbox,
+    AnalysedForm, ArticleStore, ClusterOutcome, ClusterRows, ClusterStep, InboxArticle,
+    InboxCounts, SharedInbox,
 };
 pub use watch::{FeedRow, FeedState, ItemOutcome, ItemStatus, NewItem, PendingItem, PollOk};
 
