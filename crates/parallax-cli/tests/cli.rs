@@ -743,3 +743,57 @@ fn demo_story_shows_quotes_and_entities() {
     );
     assert!(!q.as_array().unwrap().is_empty());
 }
+
+#[test]
+fn story_of_a_merged_id_shows_the_story_it_went_into() {
+    use parallax_engine::parallax_cluster::{Model, NF};
+    use parallax_engine::{ClusterConfig, Engine};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // A join model on the body cosine alone, merging readily: the third
+    // article bridges the first two stories.
+    let mut weights = [0.0; NF];
+    weights[0] = -3.0;
+    weights[1] = 10.0;
+    let config = ClusterConfig {
+        model: Model { weights },
+        threshold: 0.5,
+        merge_threshold: Some(0.5),
+        ..Default::default()
+    };
+    let article = |title: &str, text: &str, outlet: &str| {
+        parallax_ingest::ArticleDraft {
+            title: Some(title.into()),
+            text: text.into(),
+            outlet: Some(outlet.into()),
+            ..Default::default()
+        }
+        .build()
+    };
+    let report = Engine::open(&data, config)
+        .unwrap()
+        .ingest_batch(vec![
+            article("Flood closes Pouwa Falls school", "Flood water closed the school in Pouwa Falls. Teachers moved pupils to the library.", "Velmar Daily"),
+            article("Ferry strike halts Dravnik crossings", "A ferry strike halted crossings at Dravnik harbour. Sailors want higher pay.", "Tarno Herald"),
+            article("Flood and ferry strike", "Flood water closed the school in Pouwa Falls and a ferry strike halted crossings at Dravnik harbour. Teachers moved pupils; sailors want higher pay.", "North Courier"),
+        ])
+        .unwrap();
+    let (from, into) = report.merged[0].clone();
+    let out = parallax(&data)
+        .args(["story", from.as_str(), "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(json(&out.stdout)["id"], into.as_str());
+    assert_eq!(json(&out.stdout)["articles"].as_array().unwrap().len(), 3);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("was merged into"), "{stderr}");
+    let stories = json(
+        &parallax(&data)
+            .args(["stories", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(stories.as_array().unwrap().len(), 1, "{stories}");
+}
