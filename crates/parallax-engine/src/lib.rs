@@ -1346,6 +1346,20 @@ impl Engine {
         }
     }
 
+    /// Ids of the stories merged into story `id`, directly or through
+    /// later merges, in clustering order.
+    fn merged_into(&self, id: &StoryId) -> Vec<StoryId> {
+        let Some(index) = self.stories.iter().position(|s| &s.id == id) else {
+            return Vec::new();
+        };
+        self.stories
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| s.merged.is_some() && StoryAgg::live(&self.stories, *i) == index)
+            .map(|(_, s)| s.id.clone())
+            .collect()
+    }
+
     /// The story an id stands for now: itself, or the story it was merged
     /// into.
     fn live_story(&self, id: &StoryId) -> Result<StoryId> {
@@ -1370,7 +1384,9 @@ impl Engine {
         let articles: Vec<Article> = members.into_iter().map(|m| m.article).collect();
         let online = self.online()?;
         let idf = |t: &str| online.clusterer.idf(t);
-        Ok(Some(view::build(summary, &articles, &idf, &self.stemmer)))
+        let mut view = view::build(summary, &articles, &idf, &self.stemmer);
+        view.merged_from = self.merged_into(&id);
+        Ok(Some(view))
     }
 
     /// The articles of a story (exact id) in arrival order.
@@ -1751,6 +1767,7 @@ mod tests {
         );
         let view = e.story(second.as_str()).unwrap().unwrap();
         assert_eq!(view.summary.id, first);
+        assert_eq!(view.merged_from, vec![second.clone()]);
         assert_eq!(view.summary.articles, 3);
         assert_eq!(view.summary.outlets.len(), 3);
         assert!(e.assignments().unwrap().values().all(|s| *s == first));

@@ -5,7 +5,7 @@ use parallax_compare::entities::{self, EntityRow};
 use parallax_compare::facts::{self, FactReport};
 use parallax_compare::quotes::{cited_sources, quotes_by_speaker, CitedSource, SpeakerQuotes};
 use parallax_compare::{compare, Comparison};
-use parallax_core::{Article, ArticleId, StorySummary, TitleSource};
+use parallax_core::{Article, ArticleId, StoryId, StorySummary, TitleSource};
 use parallax_summary::headline::Headline;
 use parallax_summary::timeline::TimelineEntry;
 use parallax_summary::{Length, Source, Summary, SummarySentence};
@@ -70,6 +70,10 @@ pub struct StoryView {
     pub summary_sources: Vec<Source>,
     /// Dated developments with their sources.
     pub timeline: Vec<TimelineEntry>,
+    /// Ids of the stories merged into this one, which redirect here (left
+    /// out of the JSON when there is none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<StoryId>,
 }
 
 impl StoryView {
@@ -178,6 +182,7 @@ pub(crate) fn build(
         digest: summary_sentences,
         summary_sources,
         timeline,
+        merged_from: Vec::new(),
     }
 }
 

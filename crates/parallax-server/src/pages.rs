@@ -278,6 +278,10 @@ fn story_page(v: &Value) -> Markup {
                 p.meta {
                     (arr("articles").len()) " articles · " (arr("outlets").len()) " outlets"
                     @if !v["first_seen"].is_null() { " · " (when(&v["first_seen"])) " – " (when(&v["last_seen"])) }
+                    @if !arr("merged_from").is_empty() {
+                        " · merged with " (arr("merged_from").len())
+                        @if arr("merged_from").len() == 1 { " earlier story" } @else { " earlier stories" }
+                    }
                 }
                 p.links {
                     a href={ "/stories/" (pct(&id)) ".md" } { "Markdown report" } " · "

@@ -913,6 +913,13 @@ async fn a_merged_story_redirects_to_the_story_it_went_into() {
     let r = get(&app, &format!("/api/v1/stories/{into}")).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["articles"].as_array().unwrap().len(), 3);
+    assert_eq!(r.json()["merged_from"], json!([from]));
+    let page = get(&app, &format!("/stories/{into}")).await;
+    assert!(
+        page.body.contains("merged with 1 earlier story"),
+        "{}",
+        page.body
+    );
     let list = get(&app, "/api/v1/stories").await.json();
     let ids: Vec<&str> = list["stories"]
         .as_array()
