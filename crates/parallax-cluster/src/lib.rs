@@ -496,20 +496,6 @@ impl Clusterer {
         best_of(&self.scored_candidates(&vectors, doc.time))
     }
 
-    /// Every candidate story of an article with its join probability,
-    /// without changing any state.
-    pub fn peek_all(&self, doc: &Doc) -> Vec<(usize, f32)> {
-        let vectors: Vectors = std::array::from_fn(|k| {
-            let ids: Vec<(u32, f32)> = doc
-                .space(k)
-                .iter()
-                .filter_map(|(t, w)| self.spaces[k].vocab.get(t).map(|&id| (id, *w)))
-                .collect();
-            self.weigh(k, &ids, self.docs + 1)
-        });
-        self.scored_candidates(&vectors, doc.time)
-    }
-
     /// Replays an article whose story is already known (from the store):
     /// the state ends exactly as after the original [`Clusterer::add`].
     /// `story` must be an existing story index or the next new one.
@@ -625,24 +611,6 @@ impl Clusterer {
         candidates.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
         candidates.truncate(self.config.max_candidates);
         candidates.into_iter().map(|(s, _)| s as usize).collect()
-    }
-
-    /// The join probability of story `b`, taken as one article (its
-    /// centroid), with story `a`.
-    pub fn story_pair_probability(&self, a: usize, b: usize) -> f32 {
-        let sb = &self.stories[b];
-        let vectors: Vectors = std::array::from_fn(|k| {
-            let norm = sb.norm2[k].sqrt();
-            let mut v: Vec<(u32, f32)> = if norm > 0.0 {
-                sb.sum[k].iter().map(|(&id, &w)| (id, w / norm)).collect()
-            } else {
-                Vec::new()
-            };
-            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            v
-        });
-        let f = self.features(&vectors, sb.span.map(|s| s.1), a);
-        self.config.model.probability(&f)
     }
 
     /// Every candidate story with its join probability.

@@ -37,9 +37,9 @@
 
 use parallax_core::{Article, ArticleId, StoryId, StorySummary};
 use parallax_store::{
-    decode_terms, encode_terms, version_key_of_doc, AnalysedForm, ArticleStore, ArticleUpdate,
-    ClusterOutcome, ClusterRows, ClusterStep, InboxArticle, InboxCounts, NewArticle, ReplayRow,
-    Result, SharedInbox, StoreError, StoredArticle, StoredVersion, StoryMerge, StoryRow,
+    decode_terms, encode_terms, follow_redirects, version_key_of_doc, AnalysedForm, ArticleStore,
+    ArticleUpdate, ClusterOutcome, ClusterRows, ClusterStep, InboxArticle, InboxCounts, NewArticle,
+    ReplayRow, Result, SharedInbox, StoreError, StoredArticle, StoredVersion, StoryMerge, StoryRow,
 };
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
@@ -767,27 +767,16 @@ impl ArticleStore for PgStore {
 
     fn story_redirect(&self, id: &StoryId) -> Result<Option<StoryId>> {
         let mut client = self.client();
-        let mut current = id.clone();
-        let mut moved = false;
-        // A merge always goes to an older story, so the chain ends; the
-        // bound guards against a damaged store.
-        for _ in 0..64 {
-            let next: Option<String> = client
+        follow_redirects(id, |current| {
+            Ok(client
                 .query_opt(
                     "SELECT merged_into FROM stories WHERE id = $1",
                     &[&current.as_str()],
                 )
                 .map_err(db)?
-                .and_then(|r| r.get(0));
-            match next {
-                Some(n) => {
-                    current = StoryId(n);
-                    moved = true;
-                }
-                None => break,
-            }
-        }
-        Ok(moved.then_some(current))
+                .and_then(|r| r.get::<_, Option<String>>(0))
+                .map(StoryId))
+        })
     }
 
     fn find_stories(&self, prefix: &str) -> Result<Vec<StoryId>> {

@@ -657,24 +657,13 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT merged_into FROM stories WHERE id = ?1")?;
-        let mut current = id.clone();
-        let mut moved = false;
-        // A merge always goes to an older story, so the chain ends; the
-        // bound guards against a damaged store.
-        for _ in 0..64 {
-            let next: Option<String> = stmt
-                .query_row([current.as_str()], |r| r.get(0))
+        follow_redirects(id, |current| {
+            Ok(stmt
+                .query_row([current.as_str()], |r| r.get::<_, Option<String>>(0))
                 .optional()?
-                .flatten();
-            match next {
-                Some(n) => {
-                    current = StoryId(n);
-                    moved = true;
-                }
-                None => break,
-            }
-        }
-        Ok(moved.then_some(current))
+                .flatten()
+                .map(StoryId))
+        })
     }
 
     /// Story ids starting with `prefix` (merged stories' ids too).
@@ -886,6 +875,28 @@ fn story_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
         first_seen: time(r.get(4)?),
         last_seen: time(r.get(5)?),
     })
+}
+
+/// Follows a merged story's redirects (`next` gives the story a story was
+/// merged into, if any) to the story that holds its articles now; `None`
+/// when `id` was not merged. A merge always goes to an older story, so
+/// the chain ends; the bound guards against a damaged store.
+pub fn follow_redirects(
+    id: &StoryId,
+    mut next: impl FnMut(&StoryId) -> Result<Option<StoryId>>,
+) -> Result<Option<StoryId>> {
+    let mut current = id.clone();
+    let mut moved = false;
+    for _ in 0..64 {
+        match next(&current)? {
+            Some(n) => {
+                current = n;
+                moved = true;
+            }
+            None => break,
+        }
+    }
+    Ok(moved.then_some(current))
 }
 
 /// The [`Article::version_key`] of a stored article's JSON (rows written
