@@ -8,6 +8,7 @@ mod align;
 mod attribution;
 mod bench;
 mod cluster;
+mod clusterbench;
 mod dedup;
 mod extract;
 mod ner;
@@ -45,6 +46,8 @@ enum Command {
     CompareBench(align::BenchArgs),
     /// End-to-end load benchmark: generates a seeded synthetic news stream of N articles, runs `parallax ingest` on it, reports articles/s per stage, peak RSS, store size and B-cubed F1 against the generator's events (`--baseline`: beside a Python scikit-learn pipeline).
     Bench(bench::BenchArgs),
+    /// The online clusterer alone on one thread with many open stories (default 100,000, from the seeded stream generator): articles/s and memory per open story.
+    ClusterBench(clusterbench::ClusterBenchArgs),
     /// Multi-source summaries on the NeuS layout: ROUGE-1/2/L F1 against the editor's summary beside lead, centroid and LexRank baselines, citations, one-sided loaded words, headline ROUGE; `--fit` learns the model.
     Summary(summary::SummaryArgs),
 }
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::CompareBench(a) => align::bench(a),
         Command::Summary(a) => summary::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::ClusterBench(a) => clusterbench::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

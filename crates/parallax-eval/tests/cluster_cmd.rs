@@ -91,3 +91,39 @@ fn runs_without_gold_labels() {
     assert!(r["articles_per_second"].as_f64().unwrap() > 0.0);
     assert_eq!(std::fs::read_to_string(&pred).unwrap().lines().count(), 12);
 }
+
+#[test]
+fn cluster_bench_loads_open_stories_and_times_the_rest() {
+    let out = Command::cargo_bin("parallax-eval")
+        .unwrap()
+        .args([
+            "cluster-bench",
+            "--open-stories",
+            "400",
+            "--articles",
+            "150",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["open_stories"], 400);
+    assert_eq!(r["articles"], 150);
+    assert!(r["articles_per_second"].as_f64().unwrap() > 0.0);
+    // The timed stream is another seed's events: most of it founds stories
+    // of its own rather than joining the loaded ones.
+    let founded = r["new_stories"].as_u64().unwrap();
+    assert!(founded > 5 && founded < 150, "{r}");
+    // An impossible floor fails the run.
+    Command::cargo_bin("parallax-eval")
+        .unwrap()
+        .args(["cluster-bench", "--open-stories", "50", "--articles", "20"])
+        .args(["--min-speed", "1e12"])
+        .assert()
+        .code(1);
+}
