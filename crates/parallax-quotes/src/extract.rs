@@ -2,8 +2,8 @@
 
 use crate::cuemodel::{can_head, is_candidate, CueModel};
 use crate::lexicon::{
-    is_abbrev_title, is_aux, is_determiner, is_dotted_word, is_np_stop, is_participle, is_pronoun,
-    is_title_word, verb_class, VerbClass, DOCUMENTS,
+    is_aux, is_determiner, is_dotted_word, is_np_stop, is_participle, is_pronoun, is_title_word,
+    verb_class, VerbClass, DOCUMENTS,
 };
 use crate::speaker::resolve;
 use crate::{Analysis, AttributionKind, Options};
@@ -1103,7 +1103,7 @@ fn direct_after(doc: &mut Doc, raws: &mut Vec<Raw>, used: &mut [bool]) {
         while hi < n && hi - k < 30 && doc.para[hi] == doc.para[q.last] {
             let t = doc.t(hi);
             // "said Gov. Phil Bryant": a title's dot ends nothing.
-            let title_dot = t == "." && hi > k && is_abbrev_title(doc.t(hi - 1));
+            let title_dot = t == "." && hi > k && is_dotted_word(doc.t(hi - 1));
             if matches!(t, "." | "?" | "!" | ";") && doc.quote_of[hi].is_none() && !title_dot {
                 break;
             }
@@ -1547,7 +1547,7 @@ fn reported(doc: &mut Doc, si: usize, raws: &mut Vec<Raw>, used: &mut [bool]) {
                 && j - s0 < 15
                 && !(doc.is_punct(j)
                     && matches!(doc.t(j), "," | "." | ";" | "—" | "–" | ":" | "(")
-                    && !(doc.t(j) == "." && j > s0 && is_abbrev_title(doc.t(j - 1))))
+                    && !(doc.t(j) == "." && j > s0 && is_dotted_word(doc.t(j - 1))))
             {
                 j += 1;
             }

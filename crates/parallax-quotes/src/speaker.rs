@@ -2,8 +2,8 @@
 
 use crate::extract::{Doc, Raw};
 use crate::lexicon::{
-    is_abbrev_title, is_anonymous_head, is_determiner, is_pronoun, is_title_word, AGENCIES,
-    DOCUMENTS, OFFICIAL, ORGANISATION, OUTLETS,
+    is_abbrev_title, is_anonymous_head, is_determiner, is_dotted_word, is_pronoun, is_title_word,
+    AGENCIES, DOCUMENTS, OFFICIAL, ORGANISATION, OUTLETS,
 };
 use crate::{
     Attribution, AttributionKind, CitationEdge, CitationVia, Kind, Options, SourceKind, Speaker,
@@ -155,7 +155,7 @@ fn name_of(doc: &Doc, a: usize, b: usize) -> Option<String> {
             let mut e = i;
             while e + 1 < b
                 && ((doc.is_cap(e + 1) && !doc.is_punct(e + 1))
-                    || (doc.t(e + 1) == "." && is_abbrev_title(doc.t(e))))
+                    || (doc.t(e + 1) == "." && is_dotted_word(doc.t(e))))
             {
                 e += 1;
             }

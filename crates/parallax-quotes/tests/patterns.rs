@@ -999,3 +999,22 @@ fn a_quantity_is_a_subject() {
         "both of whom"
     );
 }
+
+#[test]
+fn an_initial_does_not_end_the_source() {
+    // A middle initial's dot ends neither the inverted source nor an
+    // "according to" source.
+    let t = "“We will rebuild the pier,” said Olga T. Marin, chair of the harbour board.";
+    let a = run(t);
+    let q = find(&a, t, "pier");
+    assert_eq!(sl(t, q.source), "Olga T. Marin, chair of the harbour board");
+    assert_eq!(
+        q.speaker,
+        Speaker::Named {
+            name: "Olga T. Marin".into()
+        }
+    );
+    let t = "Three ships were damaged, according to Pavel K. Dunaj of the port authority.";
+    let q = run(t).attributions[0].clone();
+    assert_eq!(sl(t, q.source), "Pavel K. Dunaj of the port authority");
+}
