@@ -373,19 +373,19 @@ impl Clusterer {
     pub fn add(&mut self, doc: &Doc) -> Assignment {
         let vectors = self.observe(doc);
         let scored = self.scored_candidates(&vectors, doc.time);
-        let best = best_of(&scored);
+        let best = best_of(scored.iter().copied());
         match best {
             Some((story, score)) if score >= self.config.threshold => {
                 // A second story the article fits as well: the two report
                 // one event. The older keeps its index; the newer merges
                 // into it before the article joins.
                 let other = self.config.merge_threshold.and_then(|t| {
+                    let t = t.max(self.config.threshold);
                     best_of(
-                        &scored
+                        scored
                             .iter()
                             .copied()
-                            .filter(|&(s, p)| s != story && p >= t.max(self.config.threshold))
-                            .collect::<Vec<_>>(),
+                            .filter(|&(s, p)| s != story && p >= t),
                     )
                 });
                 let (story, merged) = match other {
@@ -462,23 +462,27 @@ impl Clusterer {
     pub fn add_to(&mut self, doc: &Doc, story: usize) -> Assignment {
         let vectors = self.observe(doc);
         let story = self.resolve(story);
-        if story < self.stories.len() {
+        let score = (story < self.stories.len()).then(|| {
             let f = self.features(&vectors, doc.time, story);
-            let score = self.config.model.probability(&f);
-            self.join(story, &vectors, doc.time);
-            Assignment {
-                story,
-                founded: false,
-                score,
-                merged: None,
-            }
+            self.config.model.probability(&f)
+        });
+        let story = self.join_or_found(story, &vectors, doc.time);
+        Assignment {
+            story,
+            founded: score.is_none(),
+            score: score.unwrap_or(0.0),
+            merged: None,
+        }
+    }
+
+    /// Adds the article's vectors to story `story` when it exists (resolved
+    /// already), else founds a new story. Returns the story.
+    fn join_or_found(&mut self, story: usize, vectors: &Vectors, time: Option<i64>) -> usize {
+        if story < self.stories.len() {
+            self.join(story, vectors, time);
+            story
         } else {
-            Assignment {
-                story: self.found(&vectors, doc.time),
-                founded: true,
-                score: 0.0,
-                merged: None,
-            }
+            self.found(vectors, time)
         }
     }
 
@@ -493,7 +497,7 @@ impl Clusterer {
                 .collect();
             self.weigh(k, &ids, self.docs + 1)
         });
-        best_of(&self.scored_candidates(&vectors, doc.time))
+        best_of(self.scored_candidates(&vectors, doc.time))
     }
 
     /// Replays an article whose story is already known (from the store):
@@ -509,12 +513,7 @@ impl Clusterer {
     pub fn replay_merged(&mut self, doc: &Doc, from: usize, into: usize) {
         let vectors = self.observe(doc);
         self.merge(from, into);
-        let story = self.resolve(into);
-        if story < self.stories.len() {
-            self.join(story, &vectors, doc.time);
-        } else {
-            self.found(&vectors, doc.time);
-        }
+        self.join_or_found(self.resolve(into), &vectors, doc.time);
     }
 
     /// For learning: the features of every candidate story the index
@@ -528,11 +527,7 @@ impl Clusterer {
             .into_iter()
             .map(|s| (s, self.features(&vectors, doc.time, s)))
             .collect();
-        if story < self.stories.len() {
-            self.join(story, &vectors, doc.time);
-        } else {
-            self.found(&vectors, doc.time);
-        }
+        self.join_or_found(story, &vectors, doc.time);
         out
     }
 
@@ -777,9 +772,9 @@ impl Clusterer {
 }
 
 /// The most probable of scored stories, ties to the oldest.
-fn best_of(scored: &[(usize, f32)]) -> Option<(usize, f32)> {
+fn best_of(scored: impl IntoIterator<Item = (usize, f32)>) -> Option<(usize, f32)> {
     let mut best: Option<(usize, f32)> = None;
-    for &(s, score) in scored {
+    for (s, score) in scored {
         let better = match best {
             None => true,
             Some((bs, bscore)) => score > bscore || (score == bscore && s < bs),
