@@ -16,6 +16,7 @@ use crate::lexicon::{
 };
 use crate::Attribution;
 use parallax_core::Span;
+use parallax_text::calendar::WEEKDAYS;
 use parallax_text::tokens::TokenKind;
 
 /// Most tokens an appositive may add.
@@ -146,6 +147,66 @@ pub(crate) fn widen(doc: &Doc, a: &mut Attribution) {
             doc.toks[start].span.start,
             doc.toks[end].span.end,
         ));
+    }
+}
+
+/// Words right after a cue that belong to it, not to the content: the
+/// particle of a phrasal cue ("called for probes", "talking about
+/// baseball", "criticism of the plan", "lashed out at", "sided with") and
+/// the day it was said ("said Saturday that", "said on Monday"); "to"
+/// when a noun phrase follows ([`opens_noun_phrase`]).
+fn is_cue_particle(w: &str) -> bool {
+    matches!(
+        w,
+        "for" | "of" | "about" | "on" | "out" | "up" | "at" | "with" | "yesterday" | "today"
+    ) || WEEKDAYS.contains(&w)
+}
+
+/// True when token `i` opens a noun phrase, so a "to" before it is a
+/// preposition ("referring to his rival", "pointed to Trump's record"),
+/// not an infinitive ("wants to leave").
+fn opens_noun_phrase(doc: &Doc, i: usize) -> bool {
+    let w = doc.w(i);
+    is_determiner(w)
+        || matches!(
+            w,
+            "him" | "her" | "them" | "us" | "me" | "his" | "their" | "its" | "my" | "our" | "your"
+        )
+        || w.ends_with("'s")
+        || w.ends_with("’s")
+        || (doc.is_cap(i) && doc.quote_of[i].is_none())
+}
+
+/// Moves words that belong to the cue from the start of the content to the
+/// cue's end ([`is_cue_particle`]; repeatedly: "said on Saturday that").
+/// Only when the content begins right after the cue and keeps a word.
+pub(crate) fn absorb_cue_particles(doc: &Doc, a: &mut Attribution) {
+    let Some(mut cue) = a.cue else { return };
+    let Some(first) = a.content_parts.first().copied() else {
+        return;
+    };
+    let (ps, pe) = doc.tok_range(first);
+    let (_, ce) = doc.tok_range(cue);
+    if ps != ce || ps >= pe {
+        return;
+    }
+    let mut k = ps;
+    while k + 1 < pe
+        && k < ps + 3
+        && doc.quote_of[k].is_none()
+        && (is_cue_particle(doc.w(k)) || doc.w(k) == "to" && opens_noun_phrase(doc, k + 1))
+    {
+        k += 1;
+    }
+    if k == ps || doc.is_punct(k) {
+        return;
+    }
+    cue.end = doc.toks[k - 1].span.end;
+    let start = doc.toks[k].span.start;
+    a.cue = Some(cue);
+    a.content_parts[0].start = start;
+    if a.content.start < start {
+        a.content.start = start;
     }
 }
 

@@ -808,6 +808,7 @@ pub fn extract(text: &str, opts: &Options) -> Analysis {
     let (mut attributions, citations) = resolve(&doc, raws, opts);
     for a in &mut attributions {
         crate::extent::widen(&doc, a);
+        crate::extent::absorb_cue_particles(&doc, a);
     }
     Analysis {
         attributions,
