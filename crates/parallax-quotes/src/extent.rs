@@ -134,6 +134,9 @@ pub(crate) fn widen(doc: &Doc, a: &mut Attribution) {
             }
         }
     }
+    // Right: the head noun of a source that ends in a determiner or a
+    // possessor ("Another | ranking says", "Donald Trump’s | wife").
+    end = head_noun(doc, end, cue.map_or(hi, |(c, _)| c), &in_content);
     // Left: partitive, possessor, coordinated name (repeatedly: "some of
     // Sanders’ supporters").
     for _ in 0..3 {
@@ -148,6 +151,44 @@ pub(crate) fn widen(doc: &Doc, a: &mut Attribution) {
             doc.toks[end].span.end,
         ));
     }
+}
+
+/// The last token of a source ending at `end` after taking the head noun
+/// it lacks: when `end` is a determiner ("another", "his") or a possessor
+/// ("Trump’s"), the lower-case words after it up to the cue (at most three)
+/// that are no verb, auxiliary, adverb or time word. `limit` is the cue's
+/// first token (or the sentence end).
+fn head_noun(doc: &Doc, end: usize, limit: usize, in_content: &dyn Fn(usize) -> bool) -> usize {
+    let w = doc.w(end);
+    let open = is_determiner(w)
+        || matches!(w, "another" | "each" | "every" | "either" | "neither")
+        || w.ends_with("'s")
+        || w.ends_with("’s");
+    if !open {
+        return end;
+    }
+    let mut b = end;
+    while b + 1 < limit && b < end + 3 {
+        let n = b + 1;
+        let x = doc.w(n);
+        let nounish = !doc.is_punct(n)
+            && !doc.is_cap(n)
+            && doc.quote_of[n].is_none()
+            && !in_content(n)
+            && !is_aux(x)
+            && !is_pronoun(x)
+            && !is_determiner(x)
+            && !is_np_stop(x)
+            && verb_class(x).is_none()
+            && !x.ends_with("ly")
+            && !x.ends_with("ed")
+            && !WEEKDAYS.contains(&x);
+        if !nounish {
+            break;
+        }
+        b = n;
+    }
+    b
 }
 
 /// Words right after a cue that belong to it, not to the content: the

@@ -1039,3 +1039,18 @@ fn a_cue_keeps_its_particle_and_day() {
     let q = run(t).attributions[0].clone();
     assert_eq!(&t[q.content.range()], "to reopen the pier");
 }
+
+#[test]
+fn a_source_takes_its_head_noun() {
+    // A source that ends in a determiner or a possessor takes its noun.
+    let t = "Another ranking says the harbour lost money.";
+    let q = run(t).attributions[0].clone();
+    assert_eq!(sl(t, q.source), "Another ranking");
+    let t = "Mayor Varga’s deputy said the pier would reopen.";
+    let q = run(t).attributions[0].clone();
+    assert_eq!(sl(t, q.source), "Mayor Varga’s deputy");
+    // The noun stops before the time and the cue.
+    let t = "The port’s owners said on Friday the fees would rise.";
+    let q = run(t).attributions[0].clone();
+    assert_eq!(sl(t, q.source), "The port’s owners");
+}
