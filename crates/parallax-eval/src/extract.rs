@@ -168,6 +168,26 @@ fn strip_comments(text: &str) -> String {
     out
 }
 
+/// A gold text file's text: UTF-16 or UTF-8 by its byte-order mark, else
+/// UTF-8 when it is valid, else Windows-1252. Dragnet's gold holds 5
+/// UTF-16 files and 39 in a single-byte code page; read as lossy UTF-8,
+/// their words came out as replacement characters and scored as misses.
+fn decode_gold(bytes: &[u8]) -> String {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return encoding
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+    }
+}
+
 fn load(dir: &Path, gold: Option<&Path>, files: Files, with_comments: bool) -> Result<Vec<Page>> {
     let mut pages = Vec::new();
     match gold {
@@ -212,7 +232,7 @@ fn load(dir: &Path, gold: Option<&Path>, files: Files, with_comments: bool) -> R
                     .to_string();
                 let gold = gold
                     .and_then(|g| std::fs::read(g.join(format!("{stem}.txt"))).ok())
-                    .map(|b| read_gold(&String::from_utf8_lossy(&b), with_comments));
+                    .map(|b| read_gold(&decode_gold(&b), with_comments));
                 match std::fs::read(&p) {
                     Ok(html) => pages.push(Page {
                         name: stem,
@@ -390,6 +410,20 @@ pub fn run(args: ExtractArgs) -> Result<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gold_text_is_decoded_by_its_mark_or_as_a_code_page() {
+        // UTF-16 little-endian with its byte-order mark.
+        let mut utf16 = vec![0xff, 0xfe];
+        for u in "Café au lait".encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode_gold(&utf16), "Café au lait");
+        assert_eq!(decode_gold("Café".as_bytes()), "Café");
+        assert_eq!(decode_gold(b"\xef\xbb\xbfCaf\xc3\xa9"), "Café");
+        // Not UTF-8: Windows-1252 ("é" is 0xE9, the quote 0x93 0x94).
+        assert_eq!(decode_gold(b"Caf\xe9 \x93ok\x94"), "Café “ok”");
+    }
 
     #[test]
     fn dragnet_comments_are_cut_unless_asked() {
