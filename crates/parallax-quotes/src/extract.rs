@@ -805,10 +805,21 @@ pub fn extract(text: &str, opts: &Options) -> Analysis {
         })
         .map(|q| q.span)
         .collect();
-    let (mut attributions, citations) = resolve(&doc, raws, opts);
+    let (mut attributions, mut citations) = resolve(&doc, raws, opts);
     for a in &mut attributions {
         crate::extent::widen(&doc, a);
+        let before = (a.cue, a.content);
         crate::extent::absorb_cue_particles(&doc, a);
+        // A citation made by this attribution keeps the same cue and
+        // content as it.
+        if (a.cue, a.content) != before {
+            for c in citations
+                .iter_mut()
+                .filter(|c| (c.cue, c.content) == before)
+            {
+                (c.cue, c.content) = (a.cue, a.content);
+            }
+        }
     }
     Analysis {
         attributions,
