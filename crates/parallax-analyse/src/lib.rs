@@ -57,6 +57,23 @@ pub struct Analysis {
 /// Body sentences that count as the lead.
 pub const LEAD_SENTENCES: usize = 2;
 
+/// The text a sentence encoder sees of an article (the optional dense
+/// feature): its title (unless it is only the first sentence), standfirst
+/// and first [`LEAD_SENTENCES`] + 1 sentences, joined by spaces.
+pub fn lead_text(article: &Article) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if let Some(title) = &article.title {
+        if article.title_source != parallax_core::TitleSource::FirstSentence {
+            parts.push(title);
+        }
+    }
+    if let Some(sf) = &article.standfirst {
+        parts.push(sf);
+    }
+    parts.extend(article.sentence_texts().take(LEAD_SENTENCES + 1));
+    parts.join(" ")
+}
+
 /// Analyses one article.
 pub fn analyse(article: &Article, stemmer: &Stemmer) -> Analysis {
     let stemmer = &CachedStemmer {

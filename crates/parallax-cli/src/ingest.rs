@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use parallax_core::Article;
 use parallax_engine::parallax_text::Stemmer;
 use parallax_engine::{
-    BatchReport, ClusterConfig, Engine, InFlight, Prepared, Staged, StoredLookup,
+    BatchReport, ClusterConfig, Embedder, Engine, InFlight, Prepared, Staged, StoredLookup,
 };
 use parallax_ingest::{Format, Input, InputError, ReadOptions, Reader};
 use serde::Serialize;
@@ -446,10 +446,15 @@ fn written(
 }
 
 /// Analyses a batch, leaving out the articles `stored` holds already.
-fn prepare(batch: Vec<Article>, stemmer: &Stemmer, stored: Option<&StoredLookup>) -> Prepared {
+fn prepare(
+    batch: Vec<Article>,
+    stemmer: &Stemmer,
+    stored: Option<&StoredLookup>,
+    embedder: Option<Embedder>,
+) -> Prepared {
     match stored {
-        Some(s) => Prepared::without_stored(batch, stemmer, s),
-        None => Prepared::new(batch, stemmer),
+        Some(s) => Prepared::without_stored(batch, stemmer, s, embedder),
+        None => Prepared::embedded(batch, stemmer, embedder),
     }
 }
 
@@ -492,6 +497,7 @@ pub fn ingest_inputs(
     // Articles stored already (a re-run, or a run resumed after a crash)
     // are left out before analysis, on the reader thread.
     let stored = engine.stored_lookup()?;
+    let embedder = engine.config().embedder;
     let skipped_records = std::thread::scope(|scope| -> Result<u64> {
         let producer = scope.spawn(move || {
             // Made here: a reader of standard input is not `Send`.
@@ -515,7 +521,12 @@ pub fn ingest_inputs(
                         if batch.len() < batch_size {
                             continue;
                         }
-                        let p = prepare(std::mem::take(&mut batch), &stemmer, stored.as_ref());
+                        let p = prepare(
+                            std::mem::take(&mut batch),
+                            &stemmer,
+                            stored.as_ref(),
+                            embedder,
+                        );
                         tx.send(Item::Batch(p, std::mem::take(&mut read_seconds)))
                     }
                     Some(Err(e)) => tx.send(Item::Error(e)),
@@ -526,7 +537,7 @@ pub fn ingest_inputs(
                 }
             }
             if !batch.is_empty() {
-                let p = prepare(batch, &stemmer, stored.as_ref());
+                let p = prepare(batch, &stemmer, stored.as_ref(), embedder);
                 let _ = tx.send(Item::Batch(p, read_seconds));
             }
             reader.skipped_records()

@@ -55,6 +55,12 @@ struct Cli {
     /// Cosine threshold for joining a story (default: calibrated value).
     #[arg(long, global = true, hide = true)]
     threshold: Option<f32>,
+    /// Cluster with the optional dense feature: the MiniLM model in DIR
+    /// (fetched by `scripts/fetch-minilm.sh`) embeds each article's title
+    /// and lead, and the join model fitted with it decides. Needs a build
+    /// with `--features dense`. Use it for the whole life of a store.
+    #[arg(long, global = true, env = "PARALLAX_MODEL", value_name = "DIR")]
+    model: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -93,6 +99,30 @@ enum Command {
     Search(search::SearchArgs),
 }
 
+/// The clustering configuration: the dense one when `--model` is given.
+#[cfg(feature = "dense")]
+fn dense_config(model: Option<&std::path::Path>) -> anyhow::Result<parallax_engine::ClusterConfig> {
+    use anyhow::Context;
+    Ok(match model {
+        Some(dir) => parallax_engine::ClusterConfig::dense(
+            parallax_engine::dense::load(dir, false)
+                .with_context(|| format!("cannot load the model in {}", dir.display()))?,
+        ),
+        None => parallax_engine::ClusterConfig::default(),
+    })
+}
+
+/// The clustering configuration: `--model` needs the dense feature.
+#[cfg(not(feature = "dense"))]
+fn dense_config(model: Option<&std::path::Path>) -> anyhow::Result<parallax_engine::ClusterConfig> {
+    match model {
+        Some(_) => anyhow::bail!(
+            "--model needs parallax built with the dense feature (cargo build --release --features dense)"
+        ),
+        None => Ok(parallax_engine::ClusterConfig::default()),
+    }
+}
+
 fn main() -> ExitCode {
     // Piped into `head`: end quietly like other Unix tools, don't panic.
     #[cfg(unix)]
@@ -103,7 +133,13 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let _ = STORE_URL.set(cli.store.clone().filter(|s| !s.trim().is_empty()));
-    let mut config = parallax_engine::ClusterConfig::default();
+    let mut config = match dense_config(cli.model.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("parallax: {e:#}");
+            return ExitCode::from(EXIT_FATAL);
+        }
+    };
     if let Some(t) = cli.threshold {
         config.threshold = t;
     }

@@ -12,7 +12,10 @@ fn corpus() -> PathBuf {
 
 fn parallax(data: &Path) -> Command {
     let mut c = Command::cargo_bin("parallax").unwrap();
-    c.arg("--data-dir").arg(data).env_remove("PARALLAX_DATA");
+    c.arg("--data-dir")
+        .arg(data)
+        .env_remove("PARALLAX_DATA")
+        .env_remove("PARALLAX_MODEL");
     c
 }
 
@@ -448,6 +451,30 @@ fn entities_index_merges_one_person_across_stories() {
         .args(["entities", "--index", "--story", "x"])
         .assert()
         .failure();
+}
+
+/// `--model` says what it needs: a build with the dense feature, and a
+/// model directory it can read.
+#[test]
+fn the_model_option_names_what_it_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-model");
+    let out = parallax(dir.path())
+        .arg("--model")
+        .arg(&missing)
+        .arg("stories")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    if cfg!(feature = "dense") {
+        assert!(
+            err.contains("no-model") && err.contains("config.json"),
+            "{err}"
+        );
+    } else {
+        assert!(err.contains("dense feature"), "{err}");
+    }
 }
 
 #[test]

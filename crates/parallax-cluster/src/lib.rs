@@ -33,6 +33,7 @@
 pub mod dedup;
 pub mod learn;
 pub mod model;
+pub mod model_dense;
 
 use rustc_hash::FxHashMap;
 
@@ -45,7 +46,7 @@ const NUMBERS: usize = 3;
 const DATES: usize = 4;
 
 /// Number of pair features (including the bias).
-pub const NF: usize = 14;
+pub const NF: usize = 15;
 
 /// Names of the pair features, in model order.
 pub const FEATURE_NAMES: [&str; NF] = [
@@ -63,12 +64,19 @@ pub const FEATURE_NAMES: [&str; NF] = [
     "novel_body",
     "novel_names",
     "novel_numbers",
+    "cos_dense",
 ];
 
 /// Index of the time-gap feature: never observed in ECB+ (no publication
 /// times), so its weight is a prior, not fitted, and the feature is 0 (neutral)
 /// whenever a time is unknown.
 pub const GAP_FEATURE: usize = 8;
+
+/// Index of the dense feature: the cosine of the article's sentence
+/// embedding with the story's mean embedding. 0 when either has none, so
+/// the default model (which has no embeddings) gives it no weight; the
+/// dense model ([`Model::dense`]) is fitted with it.
+pub const DENSE_FEATURE: usize = 14;
 
 /// The prior weight of `log_gap_days` (a story a week older than the article
 /// loses about 2 in log-odds). Not learned: ECB+ has no times.
@@ -93,6 +101,9 @@ pub struct Doc {
     pub dates: Vec<(String, f32)>,
     /// Publication time, seconds since the epoch, when known.
     pub time: Option<i64>,
+    /// A unit-length sentence embedding of the title and lead (optional
+    /// dense feature; empty when the caller has no encoder).
+    pub embedding: Vec<f32>,
 }
 
 impl Doc {
@@ -132,6 +143,14 @@ impl Default for Model {
 }
 
 impl Model {
+    /// The model fitted with the dense feature, for articles that carry
+    /// embeddings ([`Doc::embedding`]), with its calibrated threshold.
+    pub fn dense() -> (Model, f32) {
+        let mut weights = model_dense::WEIGHTS;
+        weights[GAP_FEATURE] = GAP_WEIGHT;
+        (Model { weights }, model_dense::THRESHOLD)
+    }
+
     /// Join probability of the features.
     pub fn probability(&self, f: &Features) -> f32 {
         let z: f32 = self
@@ -141,6 +160,31 @@ impl Model {
             .map(|(w, x)| w * x)
             .sum();
         1.0 / (1.0 + (-z).exp())
+    }
+}
+
+/// A sentence encoder for the optional dense feature: text in, a
+/// unit-length embedding out (all of one width).
+pub trait Embed: Send + Sync {
+    /// The embedding of `text`.
+    fn embed(&self, text: &str) -> Vec<f32>;
+}
+
+/// A process-wide sentence encoder ([`Config::embedder`]): a `'static`
+/// reference, so a [`Config`] stays `Copy`. Two embedders are equal when
+/// they are the same object.
+#[derive(Clone, Copy)]
+pub struct Embedder(pub &'static dyn Embed);
+
+impl std::fmt::Debug for Embedder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Embedder")
+    }
+}
+
+impl PartialEq for Embedder {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::addr_eq(self.0 as *const dyn Embed, other.0 as *const dyn Embed)
     }
 }
 
@@ -165,6 +209,10 @@ pub struct Config {
     /// also merges a second candidate story into it: the article bridges
     /// two stories that turn out to report one event. `None` never merges.
     pub merge_threshold: Option<f32>,
+    /// The sentence encoder that fills [`Doc::embedding`] for the callers
+    /// that build docs (the engine); `None` in the default build. Use
+    /// [`Config::dense`], which also selects the model fitted with it.
+    pub embedder: Option<Embedder>,
 }
 
 impl Default for Config {
@@ -177,6 +225,24 @@ impl Default for Config {
             max_postings: 4096,
             expire_after: Some(DEFAULT_EXPIRY),
             merge_threshold: DEFAULT_MERGE_THRESHOLD,
+            embedder: None,
+        }
+    }
+}
+
+impl Config {
+    /// The default configuration with the dense feature: `embedder` fills
+    /// the docs' embeddings, and the join model and threshold are those
+    /// fitted with it ([`Model::dense`]). A store should be built with one
+    /// setting throughout: stories without embeddings get a dense cosine
+    /// of 0.
+    pub fn dense(embedder: Embedder) -> Config {
+        let (model, threshold) = Model::dense();
+        Config {
+            model,
+            threshold,
+            embedder: Some(embedder),
+            ..Config::default()
         }
     }
 }
@@ -229,6 +295,8 @@ struct Story {
     size: u32,
     /// Earliest and latest known publication time of its members.
     span: Option<(i64, i64)>,
+    /// Sum of its members' embeddings (empty when none had one).
+    dense: Vec<f32>,
 }
 
 type Vectors = [Vec<(u32, f32)>; SPACES];
@@ -336,6 +404,7 @@ impl Clusterer {
                     s.norm2[k] = 0.0;
                 }
             }
+            s.dense = Vec::new();
             self.closed += 1;
             self.closed_since_compaction += 1;
         }
@@ -372,7 +441,7 @@ impl Clusterer {
     /// Assigns an article to a story and updates the state.
     pub fn add(&mut self, doc: &Doc) -> Assignment {
         let vectors = self.observe(doc);
-        let scored = self.scored_candidates(&vectors, doc.time);
+        let scored = self.scored_candidates(&vectors, doc);
         let best = best_of(scored.iter().copied());
         match best {
             Some((story, score)) if score >= self.config.threshold => {
@@ -396,7 +465,7 @@ impl Clusterer {
                     }
                     None => (story, None),
                 };
-                self.join(story, &vectors, doc.time);
+                self.join(story, &vectors, doc);
                 Assignment {
                     story,
                     founded: false,
@@ -405,7 +474,7 @@ impl Clusterer {
                 }
             }
             _ => {
-                let story = self.found(&vectors, doc.time);
+                let story = self.found(&vectors, doc);
                 Assignment {
                     story,
                     founded: true,
@@ -434,6 +503,7 @@ impl Clusterer {
                 norm2: [0.0; SPACES],
                 size: 0,
                 span: None,
+                dense: Vec::new(),
             },
         );
         let s = &mut self.stories[into];
@@ -443,6 +513,7 @@ impl Clusterer {
             }
             s.norm2[k] = s.sum[k].values().map(|w| w * w).sum();
         }
+        add_dense(&mut s.dense, &gone.dense);
         s.size += gone.size;
         s.span = match (s.span, gone.span) {
             (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
@@ -463,10 +534,10 @@ impl Clusterer {
         let vectors = self.observe(doc);
         let story = self.resolve(story);
         let score = (story < self.stories.len()).then(|| {
-            let f = self.features(&vectors, doc.time, story);
+            let f = self.features(&vectors, doc, story);
             self.config.model.probability(&f)
         });
-        let story = self.join_or_found(story, &vectors, doc.time);
+        let story = self.join_or_found(story, &vectors, doc);
         Assignment {
             story,
             founded: score.is_none(),
@@ -477,12 +548,12 @@ impl Clusterer {
 
     /// Adds the article's vectors to story `story` when it exists (resolved
     /// already), else founds a new story. Returns the story.
-    fn join_or_found(&mut self, story: usize, vectors: &Vectors, time: Option<i64>) -> usize {
+    fn join_or_found(&mut self, story: usize, vectors: &Vectors, doc: &Doc) -> usize {
         if story < self.stories.len() {
-            self.join(story, vectors, time);
+            self.join(story, vectors, doc);
             story
         } else {
-            self.found(vectors, time)
+            self.found(vectors, doc)
         }
     }
 
@@ -497,7 +568,7 @@ impl Clusterer {
                 .collect();
             self.weigh(k, &ids, self.docs + 1)
         });
-        best_of(self.scored_candidates(&vectors, doc.time))
+        best_of(self.scored_candidates(&vectors, doc))
     }
 
     /// Replays an article whose story is already known (from the store):
@@ -513,7 +584,7 @@ impl Clusterer {
     pub fn replay_merged(&mut self, doc: &Doc, from: usize, into: usize) {
         let vectors = self.observe(doc);
         self.merge(from, into);
-        self.join_or_found(self.resolve(into), &vectors, doc.time);
+        self.join_or_found(self.resolve(into), &vectors, doc);
     }
 
     /// For learning: the features of every candidate story the index
@@ -525,9 +596,9 @@ impl Clusterer {
         let out = self
             .candidates(&vectors)
             .into_iter()
-            .map(|s| (s, self.features(&vectors, doc.time, s)))
+            .map(|s| (s, self.features(&vectors, doc, s)))
             .collect();
-        self.join_or_found(story, &vectors, doc.time);
+        self.join_or_found(story, &vectors, doc);
         out
     }
 
@@ -609,18 +680,20 @@ impl Clusterer {
     }
 
     /// Every candidate story with its join probability.
-    fn scored_candidates(&self, vectors: &Vectors, time: Option<i64>) -> Vec<(usize, f32)> {
+    fn scored_candidates(&self, vectors: &Vectors, doc: &Doc) -> Vec<(usize, f32)> {
         self.candidates(vectors)
             .into_iter()
             .map(|s| {
-                let f = self.features(vectors, time, s);
+                let f = self.features(vectors, doc, s);
                 (s, self.config.model.probability(&f))
             })
             .collect()
     }
 
-    /// The pair features of an article (its vectors) and a story.
-    fn features(&self, vectors: &Vectors, time: Option<i64>, story: usize) -> Features {
+    /// The pair features of an article (its vectors and embedding) and a
+    /// story.
+    fn features(&self, vectors: &Vectors, doc: &Doc, story: usize) -> Features {
+        let time = doc.time;
         let s = &self.stories[story];
         let mut f = [0.0f32; NF];
         f[0] = 1.0;
@@ -638,6 +711,7 @@ impl Clusterer {
         f[11] = novelty[BODY];
         f[12] = novelty[NAMES];
         f[13] = novelty[NUMBERS];
+        f[DENSE_FEATURE] = dense_cosine(&doc.embedding, &s.dense);
         if let (Some(t), Some((lo, hi))) = (time, s.span) {
             let gap = if t < lo {
                 lo - t
@@ -669,8 +743,10 @@ impl Clusterer {
         (best / SPECIFICITY_CAP).clamp(0.0, 1.0)
     }
 
-    fn join(&mut self, story: usize, vectors: &Vectors, time: Option<i64>) {
+    fn join(&mut self, story: usize, vectors: &Vectors, doc: &Doc) {
+        let time = doc.time;
         let s = &mut self.stories[story];
+        add_dense(&mut s.dense, &doc.embedding);
         for (k, vector) in vectors.iter().enumerate() {
             let sum = &mut s.sum[k];
             let mut dot = 0.0;
@@ -706,13 +782,14 @@ impl Clusterer {
         }
     }
 
-    fn found(&mut self, vectors: &Vectors, time: Option<i64>) -> usize {
+    fn found(&mut self, vectors: &Vectors, doc: &Doc) -> usize {
         let story = self.stories.len();
         self.stories.push(Story {
             sum: std::array::from_fn(|k| vectors[k].iter().copied().collect()),
             norm2: std::array::from_fn(|k| vectors[k].iter().map(|(_, w)| w * w).sum()),
             size: 1,
-            span: time.map(|t| (t, t)),
+            span: doc.time.map(|t| (t, t)),
+            dense: doc.embedding.clone(),
         });
         self.story_closed.push(false);
         self.merged_into.push(NOT_MERGED);
@@ -786,6 +863,31 @@ fn best_of(scored: impl IntoIterator<Item = (usize, f32)>) -> Option<(usize, f32
     best
 }
 
+/// Adds an embedding to a story's sum (an empty sum takes it as it is;
+/// embeddings of another width are ignored).
+fn add_dense(sum: &mut Vec<f32>, e: &[f32]) {
+    if sum.is_empty() {
+        sum.extend_from_slice(e);
+    } else if sum.len() == e.len() {
+        for (s, x) in sum.iter_mut().zip(e) {
+            *s += x;
+        }
+    }
+}
+
+/// The cosine of an article's unit embedding with a story's embedding sum
+/// (0 when either is empty or the widths differ).
+fn dense_cosine(e: &[f32], sum: &[f32]) -> f32 {
+    if e.is_empty() || e.len() != sum.len() {
+        return 0.0;
+    }
+    let norm = sum.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm <= 0.0 {
+        return 0.0;
+    }
+    (e.iter().zip(sum).map(|(a, b)| a * b).sum::<f32>() / norm).clamp(-1.0, 1.0)
+}
+
 /// The cosine of an article's vector with a story's centroid in one space,
 /// and the share of the vector's energy on keys the story has never seen
 /// (its new names, numbers or terms), in one pass.
@@ -821,6 +923,65 @@ fn cosine(s: &Story, k: usize, vector: &[(u32, f32)]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A model that listens only to the dense feature: join when the
+    /// embeddings' cosine exceeds 0.5.
+    fn dense_only() -> Config {
+        let mut weights = [0.0; NF];
+        weights[0] = -4.0;
+        weights[DENSE_FEATURE] = 8.0;
+        Config {
+            model: Model { weights },
+            threshold: 0.5,
+            ..Config::default()
+        }
+    }
+
+    fn embedded(terms: &str, e: &[f32]) -> Doc {
+        let mut d = doc(terms);
+        d.embedding = e.to_vec();
+        d
+    }
+
+    #[test]
+    fn the_dense_feature_compares_embeddings_with_the_story_mean() {
+        let mut c = Clusterer::new(dense_only());
+        let same_words = "bridge collapse river divers";
+        assert!(c.add(&embedded(same_words, &[1.0, 0.0, 0.0])).founded);
+        // The same words, another meaning: a new story.
+        let other = c.add(&embedded(same_words, &[0.0, 1.0, 0.0]));
+        assert!(other.founded);
+        // Close to the first story's mean: joins it.
+        let near = c.add(&embedded(same_words, &[0.9, 0.1, 0.0]));
+        assert_eq!((near.story, near.founded), (0, false));
+        // Without an embedding the feature is 0: nothing to join.
+        assert!(c.add(&doc(same_words)).founded);
+        // A merge adds the embedding sums: the merged story's mean lies
+        // between the two.
+        c.merge(1, 0);
+        let between = c.add(&embedded(same_words, &[0.6, 0.8, 0.0]));
+        assert_eq!((between.story, between.founded), (0, false));
+        assert_eq!(dense_cosine(&[1.0, 0.0], &[]), 0.0);
+        assert_eq!(dense_cosine(&[1.0, 0.0], &[2.0, 0.0, 0.0]), 0.0);
+        assert!((dense_cosine(&[0.6, 0.8], &[2.0, 0.0]) - 0.6).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_dense_configuration_uses_the_model_fitted_with_it() {
+        struct Constant;
+        impl Embed for Constant {
+            fn embed(&self, _: &str) -> Vec<f32> {
+                vec![1.0]
+            }
+        }
+        static CONSTANT: Constant = Constant;
+        let c = Config::dense(Embedder(&CONSTANT));
+        assert_eq!(c.threshold, model_dense::THRESHOLD);
+        assert!(c.model.weights[DENSE_FEATURE] > 0.0);
+        assert_eq!(c.embedder, Some(Embedder(&CONSTANT)));
+        assert_eq!(Config::default().model.weights[DENSE_FEATURE], 0.0);
+        assert_eq!(Config::default().embedder, None);
+    }
 
     fn doc(s: &str) -> Doc {
         let mut m: std::collections::BTreeMap<String, f32> = Default::default();
@@ -899,33 +1060,44 @@ mod tests {
         let mut c = Clusterer::new(Config::default());
         for i in 0..20 {
             let v = c.observe(&dated(&format!("event{i} town{i}"), "m11d16"));
-            c.found(&v, None);
+            c.found(&v, &Doc::default());
         }
         let v = c.observe(&dated("event3 town3", "m11d16"));
-        let common = c.features(&v, None, 3).0[1 + DATES];
+        let common = c.features(&v, &Doc::default(), 3).0[1 + DATES];
         let mut c = Clusterer::new(Config::default());
         for i in 0..20 {
             let date = if i == 3 { "m4d2y2009" } else { "m11d16" };
             let v = c.observe(&dated(&format!("event{i} town{i}"), date));
-            c.found(&v, None);
+            c.found(&v, &Doc::default());
         }
         let v = c.observe(&dated("event3 town3", "m4d2y2009"));
-        let rare = c.features(&v, None, 3).0[1 + DATES];
+        let rare = c.features(&v, &Doc::default(), 3).0[1 + DATES];
         assert!(common < 0.1, "{common}");
         assert!(rare > 3.0 * common, "{rare} vs {common}");
         // Nothing shared: no date similarity at all.
         let v = c.observe(&dated("event5 town5", "m1d1"));
-        assert_eq!(c.features(&v, None, 5).0[1 + DATES], 0.0);
+        assert_eq!(c.features(&v, &Doc::default(), 5).0[1 + DATES], 0.0);
     }
 
     #[test]
     fn unknown_time_is_neutral() {
         let mut c = Clusterer::new(Config::default());
         let v = c.observe(&doc(DOCS[0]));
-        c.found(&v, None);
+        c.found(&v, &Doc::default());
         let v = c.observe(&doc(DOCS[2]));
-        assert_eq!(c.features(&v, Some(1_000_000), 0).0[GAP_FEATURE], 0.0);
-        assert_eq!(c.features(&v, None, 0).0[GAP_FEATURE], 0.0);
+        assert_eq!(
+            c.features(
+                &v,
+                &Doc {
+                    time: Some(1_000_000),
+                    ..Doc::default()
+                },
+                0
+            )
+            .0[GAP_FEATURE],
+            0.0
+        );
+        assert_eq!(c.features(&v, &Doc::default(), 0).0[GAP_FEATURE], 0.0);
     }
 
     fn timed(s: &str, hours: i64) -> Doc {

@@ -10,7 +10,7 @@
 
 /// Weights of the pair features, in the order of [`crate::FEATURE_NAMES`].
 #[rustfmt::skip]
-pub const WEIGHTS: [f32; crate::NF] = [0.1981, 2.1366, 2.7030, 2.6293, 2.3986, 3.6527, -1.1795, -1.0236, 0.0000, 0.4616, 1.6462, -0.8077, -2.0756, -1.2375];
+pub const WEIGHTS: [f32; crate::NF] = [0.1981, 2.1366, 2.7030, 2.6293, 2.3986, 3.6527, -1.1795, -1.0236, 0.0000, 0.4616, 1.6462, -0.8077, -2.0756, -1.2375, 0.0000];
 
 /// Join probability at or above which an article joins its best story.
 pub const THRESHOLD: f32 = 0.10;

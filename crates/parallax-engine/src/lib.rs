@@ -10,10 +10,12 @@
 //! in one transaction. On open, the clusterer is replayed from the store, so
 //! a restarted engine decides exactly as an uninterrupted one would.
 
+#[cfg(feature = "dense")]
+pub mod dense;
 pub mod query;
 mod view;
 
-pub use parallax_cluster::{Config as ClusterConfig, DEFAULT_THRESHOLD};
+pub use parallax_cluster::{Config as ClusterConfig, Embed, Embedder, DEFAULT_THRESHOLD};
 pub use parallax_store::{
     ArticleStore, FeedRow, FeedState, InboxCounts, ItemOutcome, ItemStatus, NewItem, PendingItem,
     PollOk, StoreError, StoredArticle,
@@ -23,7 +25,7 @@ pub use view::{ArticleRef, StoryView};
 pub use {parallax_analyse, parallax_cluster, parallax_text};
 
 use chrono::{DateTime, FixedOffset};
-use parallax_analyse::{analyse, title_terms, Analysis};
+use parallax_analyse::{analyse, lead_text, title_terms, Analysis};
 use parallax_cluster::dedup::{self, Dedup, DedupConfig};
 use parallax_cluster::{Clusterer, Doc};
 use parallax_core::{Article, ArticleId, StoryId, StorySummary, TitleSource};
@@ -105,9 +107,12 @@ struct Ready {
 }
 
 impl Ready {
-    fn new(article: Article, stemmer: &Stemmer) -> Ready {
+    fn new(article: Article, stemmer: &Stemmer, embedder: Option<Embedder>) -> Ready {
         let analysis = analyse(&article, stemmer);
-        let doc = doc_of(&article, &analysis);
+        let mut doc = doc_of(&article, &analysis);
+        if let Some(e) = embedder {
+            doc.embedding = embedding_of(&article, e);
+        }
         let signature = dedup::signature(&analysis.shingles, DedupConfig::default().min_shingles);
         let real = matches!(
             article.title_source,
@@ -143,10 +148,22 @@ pub struct Prepared {
 impl Prepared {
     /// Analyses `articles` across cores.
     pub fn new(articles: Vec<Article>, stemmer: &Stemmer) -> Prepared {
+        Prepared::embedded(articles, stemmer, None)
+    }
+
+    /// Analyses `articles` across cores, with their embeddings when there
+    /// is an `embedder` (the optional dense feature,
+    /// [`ClusterConfig::embedder`]). An article prepared without one gets
+    /// its embedding when it is clustered, if the engine has an embedder.
+    pub fn embedded(
+        articles: Vec<Article>,
+        stemmer: &Stemmer,
+        embedder: Option<Embedder>,
+    ) -> Prepared {
         let clock = Instant::now();
         let items = articles
             .into_par_iter()
-            .map(|a| Ready::new(a, stemmer))
+            .map(|a| Ready::new(a, stemmer, embedder))
             .collect();
         Prepared {
             items,
@@ -166,6 +183,7 @@ impl Prepared {
         articles: Vec<Article>,
         stemmer: &Stemmer,
         stored: &StoredLookup,
+        embedder: Option<Embedder>,
     ) -> Prepared {
         let mut fresh = Vec::with_capacity(articles.len());
         let mut updates = Vec::new();
@@ -177,7 +195,7 @@ impl Prepared {
                 Ok(None) | Err(_) => fresh.push(a),
             }
         }
-        let mut p = Prepared::new(fresh, stemmer);
+        let mut p = Prepared::embedded(fresh, stemmer, embedder);
         p.stored = same;
         p.updates = updates;
         p
@@ -368,7 +386,61 @@ pub fn doc_of(article: &Article, analysis: &Analysis) -> Doc {
         numbers: counts(&analysis.numbers),
         dates: counts(&analysis.dates),
         time: article.published.map(|t| t.timestamp()),
+        embedding: Vec::new(),
     }
+}
+
+/// An article's embedding for the dense feature, as stored: the encoder's
+/// vector of [`lead_text`] quantised to 8 bits ([`quantise`]), so that a
+/// replay from the store sees exactly what the first run saw.
+pub fn embedding_of(article: &Article, embedder: Embedder) -> Vec<f32> {
+    let (scale, q) = quantise(&embedder.0.embed(&lead_text(article)));
+    dequantise(scale, &q)
+}
+
+/// An embedding as a scale and one signed byte per component (the largest
+/// magnitude maps to 127).
+fn quantise(v: &[f32]) -> (f32, Vec<i8>) {
+    let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
+    if !(max > 0.0 && max.is_finite()) {
+        return (0.0, vec![0; v.len()]);
+    }
+    let scale = max / 127.0;
+    (scale, v.iter().map(|x| (x / scale).round() as i8).collect())
+}
+
+fn dequantise(scale: f32, q: &[i8]) -> Vec<f32> {
+    q.iter().map(|&b| b as f32 * scale).collect()
+}
+
+/// The stored line of an embedding: `e<TAB>scale<TAB>hex bytes`.
+fn encode_embedding(v: &[f32]) -> String {
+    if v.is_empty() {
+        return String::new();
+    }
+    let (scale, q) = quantise(v);
+    let mut s = format!("e\t{scale}\t");
+    for b in q {
+        s.push_str(&format!("{:02x}", b as u8));
+    }
+    s.push('\n');
+    s
+}
+
+fn decode_embedding(scale: &str, hex: &str) -> Option<Vec<f32>> {
+    let scale: f32 = scale.parse().ok()?;
+    let bytes = hex.as_bytes();
+    if bytes.len() & 1 != 0 {
+        return None;
+    }
+    let q = bytes
+        .chunks_exact(2)
+        .map(|c| {
+            let s = std::str::from_utf8(c).ok()?;
+            u8::from_str_radix(s, 16).ok().map(|b| b as i8)
+        })
+        .collect::<Option<Vec<i8>>>()?;
+    Some(dequantise(scale, &q))
 }
 
 /// The replay data of a doc beyond its body terms, as `space<TAB>key<TAB>weight`
@@ -397,6 +469,7 @@ fn encode_features(doc: &Doc, real_title: bool) -> String {
     if real_title {
         s.push_str("r\t1\n");
     }
+    s.push_str(&encode_embedding(&doc.embedding));
     s
 }
 
@@ -408,7 +481,14 @@ fn decode_features(terms: Vec<(String, f32)>, s: &str) -> (Doc, bool) {
         let (Some(tag), Some(a)) = (parts.next(), parts.next()) else {
             continue;
         };
-        let w = parts.next().and_then(|w| w.parse::<f32>().ok());
+        let third = parts.next();
+        if tag == "e" {
+            doc.embedding = third
+                .and_then(|h| decode_embedding(a, h))
+                .unwrap_or_default();
+            continue;
+        }
+        let w = third.and_then(|w| w.parse::<f32>().ok());
         match (tag, w) {
             ("l", Some(w)) => doc.lead.push((a.to_string(), w)),
             ("n", Some(w)) => doc.names.push((a.to_string(), w)),
@@ -797,18 +877,23 @@ impl Parts<'_> {
         let now = chrono::Utc::now().fixed_offset();
         let mut rows = Vec::with_capacity(fresh.len());
         let mut touched: Vec<usize> = Vec::new();
+        let embedder = self.online.clusterer.config().embedder;
         for r in fresh {
             let Ready {
                 article,
-                doc,
+                mut doc,
                 signature,
                 fingerprint,
-                features,
+                mut features,
                 minhash,
                 headline,
                 stored_doc,
                 stored_terms,
             } = r;
+            if let (Some(e), true) = (embedder, doc.embedding.is_empty()) {
+                doc.embedding = embedding_of(&article, e);
+                features.push_str(&encode_embedding(&doc.embedding));
+            }
             let copy = self.online.dedup.add(fingerprint, signature);
             let assignment = match copy {
                 Some(c) => self
@@ -970,6 +1055,11 @@ impl Engine {
         Ok(engine)
     }
 
+    /// The clustering configuration.
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
     /// An engine on a fresh in-memory store.
     pub fn in_memory(config: ClusterConfig) -> Result<Engine> {
         Self::open_store(Box::new(Store::in_memory()?), config)
@@ -1074,7 +1164,7 @@ impl Engine {
     pub fn ingest_batch(&mut self, articles: Vec<Article>) -> Result<BatchReport> {
         let mut report = BatchReport::default();
         let (fresh, updates, later) = self.fresh(articles, &mut report)?;
-        let prepared = Prepared::new(fresh, &self.stemmer);
+        let prepared = Prepared::embedded(fresh, &self.stemmer, self.config.embedder);
         report.timings.analyse = prepared.seconds;
         let staged = self.cluster_fresh(prepared.items, updates, later, report)?;
         self.write_staged(staged)
@@ -1641,7 +1731,7 @@ mod tests {
             .stored_lookup()
             .unwrap()
             .expect("a file store has a second handle");
-        let p = Prepared::without_stored(corpus(), &stemmer, &lookup);
+        let p = Prepared::without_stored(corpus(), &stemmer, &lookup, None);
         assert_eq!(p.len(), 3);
         assert_eq!(p.items.len(), 1);
         assert_eq!(p.items[0].article.id, last.id);
@@ -1859,7 +1949,7 @@ mod tests {
             "Velmar Evening",
         );
         let lookup = e.stored_lookup().unwrap().expect("a second handle");
-        let prepared = Prepared::without_stored(vec![third.clone()], &e.stemmer, &lookup);
+        let prepared = Prepared::without_stored(vec![third.clone()], &e.stemmer, &lookup, None);
         let r = e.ingest_prepared(prepared).unwrap();
         assert_eq!(r.updated.len(), 1);
         assert_eq!(
@@ -1899,6 +1989,79 @@ mod tests {
         assert_eq!(stored[0].article.text, v3.text);
         let story = e.story(stored[0].story.as_str()).unwrap().unwrap();
         assert_eq!(story.summary.headline, "Ferry resumes after strike");
+    }
+
+    /// A toy sentence encoder: the text's letter frequencies.
+    struct Letters;
+
+    impl Embed for Letters {
+        fn embed(&self, text: &str) -> Vec<f32> {
+            let mut v = vec![0f32; 26];
+            for c in text.chars().filter(char::is_ascii_alphabetic) {
+                v[(c.to_ascii_lowercase() as u8 - b'a') as usize] += 1.0;
+            }
+            let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
+            v.iter().map(|x| x / n).collect()
+        }
+    }
+
+    static LETTERS: Letters = Letters;
+
+    #[test]
+    fn embeddings_are_quantised_stored_and_replayed() {
+        let v = LETTERS.embed("Divers search river after Tarno bridge collapse");
+        let doc = Doc {
+            embedding: v.clone(),
+            ..Doc::default()
+        };
+        let (back, _) = decode_features(Vec::new(), &encode_features(&doc, true));
+        let cos: f32 = v.iter().zip(&back.embedding).map(|(a, b)| a * b).sum();
+        assert!(cos > 0.995, "{cos}");
+        // What the engine clusters with is already the stored form.
+        let article = corpus().remove(2);
+        let e = embedding_of(&article, Embedder(&LETTERS));
+        let d = Doc {
+            embedding: e.clone(),
+            ..Doc::default()
+        };
+        assert_eq!(
+            decode_features(Vec::new(), &encode_features(&d, true))
+                .0
+                .embedding,
+            e
+        );
+        // A damaged line is dropped, not misread.
+        assert!(decode_features(Vec::new(), "e\t0.1\tzz1\n")
+            .0
+            .embedding
+            .is_empty());
+
+        let config = ClusterConfig::dense(Embedder(&LETTERS));
+        let all = corpus();
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut e = Engine::open(dir.path(), config).unwrap();
+            e.ingest_batch(all[..2].to_vec()).unwrap();
+        }
+        let mut e = Engine::open(dir.path(), config).unwrap();
+        let mut stored = 0;
+        e.store
+            .for_each_replay_after(0, &mut |row: ReplayRow| {
+                let (doc, _) = decode_features(row.terms, &row.features);
+                assert_eq!(doc.embedding.len(), 26);
+                stored += 1;
+            })
+            .unwrap();
+        assert_eq!(stored, 2);
+        let rest = e.ingest_batch(all[2..].to_vec()).unwrap().added;
+        let one = {
+            let mut e = Engine::in_memory(config).unwrap();
+            e.ingest_batch(all.clone()).unwrap().added
+        };
+        assert_eq!(
+            rest[0], one[2],
+            "a replayed store decides as an uninterrupted run"
+        );
     }
 
     #[test]
