@@ -1996,7 +1996,7 @@ mod tests {
 
     impl Embed for Letters {
         fn embed(&self, text: &str) -> Vec<f32> {
-            let mut v = vec![0f32; 26];
+            let mut v = [0f32; 26];
             for c in text.chars().filter(char::is_ascii_alphabetic) {
                 v[(c.to_ascii_lowercase() as u8 - b'a') as usize] += 1.0;
             }

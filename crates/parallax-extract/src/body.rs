@@ -194,10 +194,6 @@ const NEG_EQ: &[&str] = &[
     "teaser",
     "teasers",
     "extra",
-    "photo",
-    "image",
-    "img",
-    "video",
     "byline-share",
     "keywords",
     "meta-tags",
@@ -208,6 +204,11 @@ const NEG_EQ: &[&str] = &[
     "sponsored",
     "bottom",
 ];
+
+/// Media words (exact class or id tokens): boilerplate (a photo box, a
+/// video player) unless the same element carries the article body's own
+/// markup ([`STRONG_POS`]).
+const MEDIA_EQ: &[&str] = &["photo", "image", "img", "video"];
 
 const POS_SUB: &[&str] = &[
     "article", "content", "entry", "story", "body", "text", "main", "post", "blog", "hentry",
@@ -300,6 +301,10 @@ fn class_hint(class: Option<&str>, id: Option<&str>) -> i8 {
     let mut weak_neg = false;
     let mut pos = false;
     let mut strong = false;
+    // Negative only through a media word ("photo", "video"): on an
+    // element that also carries the article body's own markup, the word
+    // names the kind of post ("post-content photo"), not a gallery.
+    let mut media_only = true;
     for s in [class, id].into_iter().flatten() {
         if s.len() > 300 {
             continue;
@@ -322,6 +327,7 @@ fn class_hint(class: Option<&str>, id: Option<&str>) -> i8 {
             }
             if tok_neg {
                 neg = true;
+                media_only = false;
             } else if tok_weak {
                 weak_neg = true;
             }
@@ -329,7 +335,9 @@ fn class_hint(class: Option<&str>, id: Option<&str>) -> i8 {
                 .split(|c: char| !c.is_ascii_alphanumeric())
                 .next()
                 .unwrap_or("");
-            if NEG_EQ.contains(&tok)
+            if MEDIA_EQ.contains(&tok) {
+                neg = true;
+            } else if NEG_EQ.contains(&tok)
                 || (first.len() < tok.len()
                     && matches!(first, "nav" | "menu" | "ad" | "ads" | "footer" | "related"))
                 || tok.starts_with("advert")
@@ -338,13 +346,14 @@ fn class_hint(class: Option<&str>, id: Option<&str>) -> i8 {
                 || matches!(tok, "site-header" | "page-header" | "topbar" | "top-bar")
             {
                 neg = true;
+                media_only = false;
             }
             if STRONG_POS.contains(&tok) {
                 strong = true;
             }
         }
     }
-    if neg {
+    if neg && !(strong && media_only) {
         -1
     } else if weak_neg {
         WEAK_NEGATIVE
@@ -916,6 +925,18 @@ mod tests {
         assert_eq!(class_hint(Some("social-share"), None), WEAK_NEGATIVE);
         // A boilerplate word beats a weak one in the same token.
         assert_eq!(class_hint(Some("share-comments"), None), -1);
+    }
+
+    #[test]
+    fn a_media_word_on_the_article_body_names_the_kind_of_post() {
+        // A photo box is boilerplate; a photo post's body is not.
+        assert_eq!(class_hint(Some("photo"), None), -1);
+        assert_eq!(class_hint(Some("video-player"), None), 0);
+        assert_eq!(class_hint(Some("post-content photo"), None), 2);
+        assert_eq!(class_hint(Some("entry-content video"), None), 2);
+        // Other boilerplate still wins over the body's markup.
+        assert_eq!(class_hint(Some("post-content photo sidebar"), None), -1);
+        assert_eq!(class_hint(Some("post-content comments"), None), -1);
     }
 
     #[test]
