@@ -11,7 +11,7 @@
 
 /// Weights of the pair features, in the order of [`crate::FEATURE_NAMES`].
 #[rustfmt::skip]
-pub const WEIGHTS: [f32; crate::NF] = [-1.4826, 1.3962, 1.4423, 2.0878, 2.2016, 3.6091, -1.2344, -0.8589, 0.0000, 0.4265, 1.6309, -0.2739, -2.1397, -1.1780, 3.0123];
+pub const WEIGHTS: [f32; crate::NF] = [-1.4435, 1.4446, 1.4006, 2.1348, 2.2517, 3.6460, -1.2411, -0.8649, 0.0000, 0.4528, 1.6513, -0.2538, -2.1255, -1.1754, 2.9509];
 
 /// Join probability at or above which an article joins its best story.
 pub const THRESHOLD: f32 = 0.30;

@@ -8,9 +8,10 @@ use rustc_hash::FxHashMap;
 use std::path::Path;
 use std::sync::Mutex;
 
-/// Word pieces of an article's lead text the encoder reads: title and
-/// lead fit, and the encoder's cost grows with the square of the length.
-pub const LEAD_TOKENS: usize = 128;
+/// Word pieces of an article's lead text the encoder reads: the title and
+/// the first sentence or two. On ECB+, 128 gave the same stories as 64
+/// at three quarters of the speed (ARCHITECTURE.md).
+pub const LEAD_TOKENS: usize = 64;
 
 /// MiniLM as an [`Embed`], optionally remembering every text it encoded
 /// (for evaluation, which clusters the same articles many times).
