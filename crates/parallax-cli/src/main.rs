@@ -99,30 +99,6 @@ enum Command {
     Search(search::SearchArgs),
 }
 
-/// The clustering configuration: the dense one when `--model` is given.
-#[cfg(feature = "dense")]
-fn dense_config(model: Option<&std::path::Path>) -> anyhow::Result<parallax_engine::ClusterConfig> {
-    use anyhow::Context;
-    Ok(match model {
-        Some(dir) => parallax_engine::ClusterConfig::dense(
-            parallax_engine::dense::load(dir, false)
-                .with_context(|| format!("cannot load the model in {}", dir.display()))?,
-        ),
-        None => parallax_engine::ClusterConfig::default(),
-    })
-}
-
-/// The clustering configuration: `--model` needs the dense feature.
-#[cfg(not(feature = "dense"))]
-fn dense_config(model: Option<&std::path::Path>) -> anyhow::Result<parallax_engine::ClusterConfig> {
-    match model {
-        Some(_) => anyhow::bail!(
-            "--model needs parallax built with the dense feature (cargo build --release --features dense)"
-        ),
-        None => Ok(parallax_engine::ClusterConfig::default()),
-    }
-}
-
 fn main() -> ExitCode {
     // Piped into `head`: end quietly like other Unix tools, don't panic.
     #[cfg(unix)]
@@ -133,7 +109,7 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let _ = STORE_URL.set(cli.store.clone().filter(|s| !s.trim().is_empty()));
-    let mut config = match dense_config(cli.model.as_deref()) {
+    let mut config = match parallax_engine::config_for_model(cli.model.as_deref(), false) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("parallax: {e:#}");

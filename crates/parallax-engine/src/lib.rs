@@ -59,6 +59,9 @@ pub enum EngineError {
     /// The store's backend cannot do what was asked.
     #[error("{0}")]
     Unsupported(String),
+    /// The sentence-embedding model (`--model`) cannot be used.
+    #[error("{0}")]
+    Model(String),
 }
 
 /// Result alias.
@@ -110,8 +113,9 @@ impl Ready {
     fn new(article: Article, stemmer: &Stemmer, embedder: Option<Embedder>) -> Ready {
         let analysis = analyse(&article, stemmer);
         let mut doc = doc_of(&article, &analysis);
+        let mut embedding_line = String::new();
         if let Some(e) = embedder {
-            doc.embedding = embedding_of(&article, e);
+            (doc.embedding, embedding_line) = embed_article(&article, e);
         }
         let signature = dedup::signature(&analysis.shingles, DedupConfig::default().min_shingles);
         let real = matches!(
@@ -120,7 +124,7 @@ impl Ready {
         );
         Ready {
             fingerprint: (analysis.words > 0).then_some(analysis.fingerprint),
-            features: encode_features(&doc, real),
+            features: encode_features(&doc, real) + &embedding_line,
             minhash: dedup::encode_signature(&signature),
             headline: HeadlineCandidate::of_title(article.title.as_deref(), real, stemmer),
             stored_doc: parallax_store::encode_article(&article),
@@ -390,12 +394,54 @@ pub fn doc_of(article: &Article, analysis: &Analysis) -> Doc {
     }
 }
 
-/// An article's embedding for the dense feature, as stored: the encoder's
-/// vector of [`lead_text`] quantised to 8 bits ([`quantise`]), so that a
-/// replay from the store sees exactly what the first run saw.
-pub fn embedding_of(article: &Article, embedder: Embedder) -> Vec<f32> {
+/// The clustering configuration for an optional model directory
+/// (`--model`): the dense one ([`ClusterConfig::dense`]) with the MiniLM
+/// model in `dir`, the default without one. `memo` keeps every embedding
+/// computed (for evaluation, which clusters the same articles many times).
+/// An error when the directory cannot be loaded, or when the build lacks
+/// the `dense` feature.
+pub fn config_for_model(model: Option<&Path>, memo: bool) -> Result<ClusterConfig> {
+    let Some(dir) = model else {
+        return Ok(ClusterConfig::default());
+    };
+    #[cfg(feature = "dense")]
+    {
+        dense::load(dir, memo)
+            .map(ClusterConfig::dense)
+            .map_err(|e| {
+                let cause = std::error::Error::source(&e)
+                    .map(|c| format!(": {c}"))
+                    .unwrap_or_default();
+                EngineError::Model(format!(
+                    "cannot load the model in {}: {e}{cause}",
+                    dir.display()
+                ))
+            })
+    }
+    #[cfg(not(feature = "dense"))]
+    {
+        let _ = (dir, memo);
+        Err(EngineError::Model(
+            "--model needs a build with the dense feature (cargo build --release --features dense; \
+             for parallax-eval: cargo build --release -p parallax-eval --features dense)"
+                .into(),
+        ))
+    }
+}
+
+/// An article's embedding for the dense feature, as clustered and stored:
+/// the encoder's vector of [`lead_text`] quantised to 8 bits
+/// ([`quantise`]), and its stored line ([`decode_features`] reads it back
+/// to exactly the same vector, so a replay sees what the first run saw).
+fn embed_article(article: &Article, embedder: Embedder) -> (Vec<f32>, String) {
     let (scale, q) = quantise(&embedder.0.embed(&lead_text(article)));
-    dequantise(scale, &q)
+    (dequantise(scale, &q), embedding_line(scale, &q))
+}
+
+/// An article's embedding for the dense feature, as the engine clusters
+/// with it ([`embed_article`]).
+pub fn embedding_of(article: &Article, embedder: Embedder) -> Vec<f32> {
+    embed_article(article, embedder).0
 }
 
 /// An embedding as a scale and one signed byte per component (the largest
@@ -413,14 +459,10 @@ fn dequantise(scale: f32, q: &[i8]) -> Vec<f32> {
     q.iter().map(|&b| b as f32 * scale).collect()
 }
 
-/// The stored line of an embedding: `e<TAB>scale<TAB>hex bytes`.
-fn encode_embedding(v: &[f32]) -> String {
-    if v.is_empty() {
-        return String::new();
-    }
-    let (scale, q) = quantise(v);
+/// The stored line of a quantised embedding: `e<TAB>scale<TAB>hex bytes`.
+fn embedding_line(scale: f32, q: &[i8]) -> String {
     let mut s = format!("e\t{scale}\t");
-    for b in q {
+    for &b in q {
         s.push_str(&format!("{:02x}", b as u8));
     }
     s.push('\n');
@@ -469,7 +511,6 @@ fn encode_features(doc: &Doc, real_title: bool) -> String {
     if real_title {
         s.push_str("r\t1\n");
     }
-    s.push_str(&encode_embedding(&doc.embedding));
     s
 }
 
@@ -891,8 +932,9 @@ impl Parts<'_> {
                 stored_terms,
             } = r;
             if let (Some(e), true) = (embedder, doc.embedding.is_empty()) {
-                doc.embedding = embedding_of(&article, e);
-                features.push_str(&encode_embedding(&doc.embedding));
+                let line;
+                (doc.embedding, line) = embed_article(&article, e);
+                features.push_str(&line);
             }
             let copy = self.online.dedup.add(fingerprint, signature);
             let assignment = match copy {
@@ -2009,27 +2051,15 @@ mod tests {
 
     #[test]
     fn embeddings_are_quantised_stored_and_replayed() {
-        let v = LETTERS.embed("Divers search river after Tarno bridge collapse");
-        let doc = Doc {
-            embedding: v.clone(),
-            ..Doc::default()
-        };
-        let (back, _) = decode_features(Vec::new(), &encode_features(&doc, true));
+        let article = corpus().remove(2);
+        let v = LETTERS.embed(&lead_text(&article));
+        let (e, line) = embed_article(&article, Embedder(&LETTERS));
+        let (back, _) = decode_features(Vec::new(), &line);
         let cos: f32 = v.iter().zip(&back.embedding).map(|(a, b)| a * b).sum();
         assert!(cos > 0.995, "{cos}");
-        // What the engine clusters with is already the stored form.
-        let article = corpus().remove(2);
-        let e = embedding_of(&article, Embedder(&LETTERS));
-        let d = Doc {
-            embedding: e.clone(),
-            ..Doc::default()
-        };
-        assert_eq!(
-            decode_features(Vec::new(), &encode_features(&d, true))
-                .0
-                .embedding,
-            e
-        );
+        // What the engine clusters with is exactly the stored form.
+        assert_eq!(back.embedding, e);
+        assert_eq!(embedding_of(&article, Embedder(&LETTERS)), e);
         // A damaged line is dropped, not misread.
         assert!(decode_features(Vec::new(), "e\t0.1\tzz1\n")
             .0

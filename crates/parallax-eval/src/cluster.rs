@@ -251,31 +251,8 @@ fn cluster(engine: &mut Engine, articles: &[Article]) -> Result<Vec<String>> {
         .collect())
 }
 
-/// The dense configuration when `--model` is given.
-#[cfg(feature = "dense")]
-pub fn dense_config(model: Option<&std::path::Path>) -> Result<ClusterConfig> {
-    Ok(match model {
-        Some(dir) => ClusterConfig::dense(
-            parallax_engine::dense::load(dir, true)
-                .with_context(|| format!("cannot load the model in {}", dir.display()))?,
-        ),
-        None => ClusterConfig::default(),
-    })
-}
-
-/// The dense configuration when `--model` is given.
-#[cfg(not(feature = "dense"))]
-pub fn dense_config(model: Option<&std::path::Path>) -> Result<ClusterConfig> {
-    match model {
-        Some(_) => anyhow::bail!(
-            "--model needs parallax-eval built with the dense feature (cargo build --release -p parallax-eval --features dense)"
-        ),
-        None => Ok(ClusterConfig::default()),
-    }
-}
-
 pub fn run(args: ClusterArgs) -> Result<u8> {
-    let mut config = dense_config(args.model.as_deref())?;
+    let mut config = parallax_engine::config_for_model(args.model.as_deref(), true)?;
     if let Some(t) = args.threshold {
         config.threshold = t;
     }

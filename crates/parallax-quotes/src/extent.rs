@@ -12,7 +12,8 @@
 
 use crate::extract::Doc;
 use crate::lexicon::{
-    is_aux, is_determiner, is_dotted_word, is_np_stop, is_pronoun, is_title_word, verb_class,
+    ends_possessive, is_aux, is_determiner, is_dotted_word, is_np_stop, is_pronoun, is_title_word,
+    verb_class,
 };
 use crate::Attribution;
 use parallax_core::Span;
@@ -162,8 +163,7 @@ fn head_noun(doc: &Doc, end: usize, limit: usize, in_content: &dyn Fn(usize) -> 
     let w = doc.w(end);
     let open = is_determiner(w)
         || matches!(w, "another" | "each" | "every" | "either" | "neither")
-        || w.ends_with("'s")
-        || w.ends_with("’s");
+        || ends_possessive(w);
     if !open {
         return end;
     }
@@ -208,13 +208,10 @@ fn is_cue_particle(w: &str) -> bool {
 /// not an infinitive ("wants to leave").
 fn opens_noun_phrase(doc: &Doc, i: usize) -> bool {
     let w = doc.w(i);
+    // `is_determiner` holds the possessive pronouns ("his", "her").
     is_determiner(w)
-        || matches!(
-            w,
-            "him" | "her" | "them" | "us" | "me" | "his" | "their" | "its" | "my" | "our" | "your"
-        )
-        || w.ends_with("'s")
-        || w.ends_with("’s")
+        || matches!(w, "him" | "them" | "us" | "me")
+        || ends_possessive(w)
         || (doc.is_cap(i) && doc.quote_of[i].is_none())
 }
 

@@ -2,8 +2,8 @@
 
 use crate::cuemodel::{can_head, is_candidate, CueModel};
 use crate::lexicon::{
-    is_aux, is_determiner, is_dotted_word, is_np_stop, is_participle, is_pronoun, is_title_word,
-    verb_class, VerbClass, DOCUMENTS,
+    ends_possessive, is_aux, is_determiner, is_dotted_word, is_np_stop, is_participle, is_pronoun,
+    is_title_word, verb_class, VerbClass, DOCUMENTS,
 };
 use crate::speaker::resolve;
 use crate::{Analysis, AttributionKind, Options};
@@ -577,7 +577,7 @@ impl<'t> Doc<'t> {
     fn says_what_after(&self, i: usize, hi: usize) -> bool {
         for j in i + 2..hi.min(i + 10) {
             let t = self.t(j);
-            if t.ends_with("'s") || t.ends_with("’s") || DOCUMENTS.contains(&self.w(j)) {
+            if ends_possessive(t) || DOCUMENTS.contains(&self.w(j)) {
                 return false;
             }
             if matches!(
@@ -651,7 +651,7 @@ impl<'t> Doc<'t> {
                 return None;
             }
             let pt = self.t(i - 1);
-            if pt.ends_with("'s") || pt.ends_with("’s") || pt.ends_with("s'") {
+            if ends_possessive(pt) || pt.ends_with("s'") {
                 return None;
             }
         }

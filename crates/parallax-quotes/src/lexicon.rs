@@ -457,6 +457,11 @@ pub(crate) fn is_pronoun(w: &str) -> bool {
     )
 }
 
+/// A word with a possessive "'s" or "’s" ("Trump’s").
+pub(crate) fn ends_possessive(w: &str) -> bool {
+    w.ends_with("'s") || w.ends_with("’s")
+}
+
 /// Determiners and possessives: a cue-verb form after one is a noun
 /// ("the claims", "his reports").
 pub(crate) fn is_determiner(w: &str) -> bool {

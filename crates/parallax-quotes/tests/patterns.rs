@@ -1023,18 +1023,27 @@ fn an_initial_does_not_end_the_source() {
 fn a_cue_keeps_its_particle_and_day() {
     // The particle of a phrasal cue and the day it was said belong to the
     // cue; an infinitive's "to" stays with the content.
-    let t = "The harbour union called for an inquiry into the flooding.";
-    let q = run(t).attributions[0].clone();
-    assert_eq!(sl(t, q.cue), "called for");
-    assert_eq!(&t[q.content.range()], "an inquiry into the flooding");
-    let t = "Councillor Brannock said Monday the bridge would reopen.";
-    let q = run(t).attributions[0].clone();
-    assert_eq!(sl(t, q.cue), "said Monday");
-    assert_eq!(&t[q.content.range()], "the bridge would reopen");
-    let t = "The ferry operator was referring to its rival's timetable.";
-    let q = run(t).attributions[0].clone();
-    assert_eq!(sl(t, q.cue), "was referring to");
-    assert_eq!(&t[q.content.range()], "its rival's timetable");
+    for (t, cue, content) in [
+        (
+            "The harbour union called for an inquiry into the flooding.",
+            "called for",
+            "an inquiry into the flooding",
+        ),
+        (
+            "Councillor Brannock said Monday the bridge would reopen.",
+            "said Monday",
+            "the bridge would reopen",
+        ),
+        (
+            "The ferry operator was referring to its rival's timetable.",
+            "was referring to",
+            "its rival's timetable",
+        ),
+    ] {
+        let q = run(t).attributions[0].clone();
+        assert_eq!(sl(t, q.cue), cue);
+        assert_eq!(&t[q.content.range()], content);
+    }
     let t = "The ministry has refused to reopen the pier.";
     let q = run(t).attributions[0].clone();
     assert_eq!(&t[q.content.range()], "to reopen the pier");
