@@ -32,6 +32,11 @@ pub struct AlignArgs {
     /// with them.
     #[arg(long)]
     pub fit: bool,
+    /// Write each pair's feature vector as TSV (a header of feature names,
+    /// then one row per input pair, in order, with the gold label last), for
+    /// analysis outside Parallax.
+    #[arg(long)]
+    pub features_out: Option<PathBuf>,
     /// Output JSON.
     #[arg(long)]
     pub json: bool,
@@ -181,6 +186,19 @@ pub fn run(args: AlignArgs) -> Result<u8> {
         .map(|(e, [a, b])| vocab.features(&sigs[*a], &sigs[*b], &idfs[e.as_str()]))
         .collect();
     let gold: Vec<Option<bool>> = rows.iter().map(|v| v["same"].as_bool()).collect();
+    if let Some(path) = &args.features_out {
+        let mut w = std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        );
+        writeln!(w, "{}\tsame", vocab.model().2.join("\t"))?;
+        for (x, g) in feats.iter().zip(&gold) {
+            let cells: Vec<String> = x.iter().map(|v| v.to_string()).collect();
+            let label = g.map_or("", |g| if g { "1" } else { "0" });
+            writeln!(w, "{}\t{label}", cells.join("\t"))?;
+        }
+        w.flush()?;
+    }
     let topics: Vec<Option<u32>> = rows.iter().map(topic).collect();
     let is_odd = |i: usize| topics[i].is_some_and(|t| t % 2 == 1);
     let (mut weights, mut threshold, names) = vocab.model();

@@ -37,6 +37,12 @@ pub struct AttributionArgs {
     /// Output JSON.
     #[arg(long)]
     pub json: bool,
+    /// Score the annotators against each other instead: on the articles
+    /// that two or more annotators marked, every annotator's attributions
+    /// against every other's (the human ceiling of these figures), and the
+    /// extractor against each annotator on the same articles.
+    #[arg(long)]
+    pub agreement: bool,
     /// Fail (exit 1) when token-overlap F1 of content is below this.
     #[arg(long)]
     pub min_content_f1: Option<f64>,
@@ -74,13 +80,20 @@ pub struct TrainArgs {
     /// (every fifth article) before training on all of it.
     #[arg(long)]
     pub tune: bool,
+    /// Fit only on the articles that one annotator marked, so that the
+    /// articles of `attribution --agreement` stay unseen by the model.
+    #[arg(long)]
+    pub single_annotator: bool,
 }
 
-/// One article of a split: its name, text and first annotator's gold.
+/// One article of a split: its name, text, the first annotator's gold
+/// (what is scored) and every annotator's, in file-name order (more than
+/// one for the few articles PolNeAR had annotated several times).
 struct Item {
     name: String,
     text: String,
     gold: Option<Vec<Annotated>>,
+    annotators: Vec<Vec<Annotated>>,
 }
 
 /// Reads a split; unreadable texts are reported and counted.
@@ -93,8 +106,9 @@ fn load_split(dir: &Path) -> Result<(Vec<Item>, usize)> {
         .filter_map(|p| Some(p.file_stem()?.to_string_lossy().to_string()))
         .collect();
     names.sort();
-    // Gold: the first annotator's file in sorted order, when there are two.
-    let mut gold_files: BTreeMap<String, PathBuf> = BTreeMap::new();
+    // Gold: the first annotator's file in sorted order, when there are
+    // several; the others are kept for `--agreement`.
+    let mut gold_files: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     if let Ok(entries) = std::fs::read_dir(dir.join("attributions")) {
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -111,7 +125,7 @@ fn load_split(dir: &Path) -> Result<(Vec<Item>, usize)> {
                 .rsplit_once('_')
                 .map(|x| x.0.to_string())
                 .unwrap_or(stem);
-            gold_files.entry(name).or_insert(p);
+            gold_files.entry(name).or_default().push(p);
         }
     }
     let mut items = Vec::with_capacity(names.len());
@@ -126,14 +140,28 @@ fn load_split(dir: &Path) -> Result<(Vec<Item>, usize)> {
                 continue;
             }
         };
-        let gold = gold_files.get(&name).and_then(|gold_path| {
-            std::fs::read_to_string(gold_path)
-                .map_err(anyhow::Error::from)
-                .and_then(|a| Ok(parse_ann(&a, &text)?))
-                .map_err(|e| eprintln!("parallax-eval: gold skipped {}: {e}", gold_path.display()))
-                .ok()
+        let annotators: Vec<Vec<Annotated>> = gold_files
+            .get(&name)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|gold_path| {
+                std::fs::read_to_string(gold_path)
+                    .map_err(anyhow::Error::from)
+                    .and_then(|a| Ok(parse_ann(&a, &text)?))
+                    .map_err(|e| {
+                        eprintln!("parallax-eval: gold skipped {}: {e}", gold_path.display())
+                    })
+                    .ok()
+            })
+            .collect();
+        let gold = annotators.first().cloned();
+        items.push(Item {
+            name,
+            text,
+            gold,
+            annotators,
         });
-        items.push(Item { name, text, gold });
     }
     Ok((items, failed))
 }
@@ -164,7 +192,10 @@ fn gold_cues(gold: &[Annotated]) -> Vec<Span> {
 
 fn train(args: TrainArgs) -> Result<u8> {
     let (items, _) = load_split(&args.train)?;
-    let with_gold: Vec<&Item> = items.iter().filter(|i| i.gold.is_some()).collect();
+    let with_gold: Vec<&Item> = items
+        .iter()
+        .filter(|i| i.gold.is_some() && (!args.single_annotator || i.annotators.len() == 1))
+        .collect();
     let opts = cuemodel::TrainOptions {
         epochs: args.epochs,
         seed: args.seed,
@@ -265,6 +296,9 @@ pub fn run(args: AttributionArgs) -> Result<u8> {
         cues,
         ..Options::default()
     };
+    if args.agreement {
+        return agreement(&dir, &items, &opts, args.json);
+    }
     let mut ev = Evaluator::new();
     let (mut sentences, mut scored) = (0usize, 0usize);
     let mut elapsed = Duration::ZERO;
@@ -358,4 +392,66 @@ pub fn run(args: AttributionArgs) -> Result<u8> {
         }
     }
     Ok(if gate_failed || failed > 0 { 1 } else { 0 })
+}
+
+/// The token-overlap and attribution figures of one comparison, for
+/// `--agreement`'s JSON.
+fn figures_json(s: &Scores) -> serde_json::Value {
+    let prf =
+        |p: Prf| serde_json::json!({"precision": p.precision, "recall": p.recall, "f1": p.f1});
+    serde_json::json!({
+        "overlap": {"source": prf(s.overlap.source), "cue": prf(s.overlap.cue), "content": prf(s.overlap.content)},
+        "exact": {"source": prf(s.exact.source), "cue": prf(s.exact.cue), "content": prf(s.exact.content)},
+        "attribution": prf(s.attribution),
+    })
+}
+
+/// `--agreement`: on the articles that several annotators marked, each
+/// annotator scored against each other one (every ordered pair, so
+/// precision and recall are the same figure seen from both sides), and the
+/// extractor scored against each annotator on the same articles.
+fn agreement(dir: &Path, items: &[Item], opts: &Options, json: bool) -> Result<u8> {
+    let multi: Vec<&Item> = items.iter().filter(|i| i.annotators.len() > 1).collect();
+    let (mut humans, mut system) = (Evaluator::new(), Evaluator::new());
+    let mut annotations = 0;
+    for it in &multi {
+        let predicted = from_analysis(&extract(&it.text, opts));
+        annotations += it.annotators.len();
+        for (i, gold) in it.annotators.iter().enumerate() {
+            system.add(&it.text, gold, &predicted);
+            for (j, other) in it.annotators.iter().enumerate() {
+                if i != j {
+                    humans.add(&it.text, gold, other);
+                }
+            }
+        }
+    }
+    let (h, s) = (humans.scores(), system.scores());
+    if json {
+        let v = serde_json::json!({
+            "dir": dir.display().to_string(),
+            "articles": multi.len(),
+            "annotations": annotations,
+            "annotators_against_each_other": if multi.is_empty() { serde_json::Value::Null } else { figures_json(&h) },
+            "extractor_against_each_annotator": if multi.is_empty() { serde_json::Value::Null } else { figures_json(&s) },
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(0);
+    }
+    println!(
+        "agreement {}: {} articles marked by several annotators ({annotations} annotations)",
+        dir.display(),
+        multi.len()
+    );
+    if multi.is_empty() {
+        println!("  no article has two annotators");
+        return Ok(0);
+    }
+    println!("  token-overlap F1     annotators (each against each other)   extractor (against each annotator)");
+    let row = |label: &str, a: Prf, b: Prf| println!("  {label:<20} {:.3}{:>40.3}", a.f1, b.f1);
+    row("source", h.overlap.source, s.overlap.source);
+    row("cue", h.overlap.cue, s.overlap.cue);
+    row("content", h.overlap.content, s.overlap.content);
+    row("attribution", h.attribution, s.attribution);
+    Ok(0)
 }
