@@ -193,6 +193,15 @@ impl PartialEq for Embedder {
 pub struct Config {
     /// Join probability at or above which an article joins a story.
     pub threshold: f32,
+    /// A story of at most this many articles is young: the article it
+    /// would take in must reach [`Config::young_threshold`]. 0: no story
+    /// is young.
+    pub young_size: u32,
+    /// Join probability a young story asks for (the larger of this and
+    /// [`Config::threshold`] applies). With one or two reports there is
+    /// little to judge by, and a wrong join is costly: the centroid takes
+    /// the other event's words, and that event's later reports follow.
+    pub young_threshold: f32,
     /// The join model.
     pub model: Model,
     /// How many of an article's heaviest terms query the inverted index and
@@ -219,6 +228,8 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             threshold: DEFAULT_THRESHOLD,
+            young_size: model::YOUNG_SIZE,
+            young_threshold: model::YOUNG_THRESHOLD,
             model: Model::default(),
             index_terms: 16,
             max_candidates: 64,
@@ -232,17 +243,29 @@ impl Default for Config {
 
 impl Config {
     /// The default configuration with the dense feature: `embedder` fills
-    /// the docs' embeddings, and the join model and threshold are those
-    /// fitted with it ([`Model::dense`]). A store should be built with one
-    /// setting throughout: stories without embeddings get a dense cosine
-    /// of 0.
+    /// the docs' embeddings, and the join model and thresholds are those
+    /// fitted with it ([`Model::dense`], `model_dense.rs`). A store should
+    /// be built with one setting throughout: stories without embeddings get
+    /// a dense cosine of 0.
     pub fn dense(embedder: Embedder) -> Config {
         let (model, threshold) = Model::dense();
         Config {
             model,
             threshold,
+            young_size: model_dense::YOUNG_SIZE,
+            young_threshold: model_dense::YOUNG_THRESHOLD,
             embedder: Some(embedder),
             ..Config::default()
+        }
+    }
+
+    /// The join probability an article needs to join a story of `size`
+    /// articles.
+    pub fn join_threshold(&self, size: u32) -> f32 {
+        if size <= self.young_size {
+            self.young_threshold.max(self.threshold)
+        } else {
+            self.threshold
         }
     }
 }
@@ -444,7 +467,9 @@ impl Clusterer {
         let scored = self.scored_candidates(&vectors, doc);
         let best = best_of(scored.iter().copied());
         match best {
-            Some((story, score)) if score >= self.config.threshold => {
+            Some((story, score))
+                if score >= self.config.join_threshold(self.stories[story].size) =>
+            {
                 // A second story the article fits as well: the two report
                 // one event. The older keeps its index; the newer merges
                 // into it before the article joins.
@@ -1019,6 +1044,42 @@ mod tests {
     #[test]
     fn groups_similar_articles() {
         assert_eq!(run(DOCS), vec![0, 1, 0, 2, 1]);
+    }
+
+    #[test]
+    fn a_young_story_asks_for_more() {
+        let first = "bridge collapse tarno river rescue divers";
+        let copy = "bridge collapse tarno river rescue divers";
+        let loose = "bridge collapse river flood warning";
+        // The loose report's join probability against the one-article story.
+        let mut plain = Clusterer::new(cosine_only());
+        plain.add(&doc(first));
+        let (_, p) = plain.peek(&doc(loose)).unwrap();
+        // A threshold it clears, and a young threshold it does not.
+        let config = Config {
+            threshold: p / 2.0,
+            young_size: 1,
+            young_threshold: (1.0 + p) / 2.0,
+            ..cosine_only()
+        };
+        assert_eq!(config.join_threshold(1), (1.0 + p) / 2.0);
+        assert_eq!(config.join_threshold(2), p / 2.0);
+        let mut c = Clusterer::new(config);
+        c.add(&doc(first));
+        let a = c.add(&doc(loose));
+        assert!(a.founded, "a young story asks for more: {p} {a:?}");
+        // Once the story has two reports, the same article joins it.
+        let mut c = Clusterer::new(config);
+        c.add(&doc(first));
+        assert!(!c.add(&doc(copy)).founded);
+        let a = c.add(&doc(loose));
+        assert_eq!((a.story, a.founded), (0, false), "{a:?}");
+        // A young threshold below the threshold changes nothing.
+        let lower = Config {
+            young_threshold: 0.0,
+            ..config
+        };
+        assert_eq!(lower.join_threshold(1), lower.threshold);
     }
 
     #[test]
