@@ -105,8 +105,11 @@ const MODALS: &[&str] = &[
 ];
 
 /// Splits a sentence into clauses that each carry a claim: at semicolons,
-/// and at ", but", ", while", ", whereas" and "and that" when both sides
-/// are long enough to be claims. Returns byte ranges into `s`.
+/// at ", but", ", while", ", whereas", "and that", at ", and" when a verb
+/// follows (not "between X, and Y"), and before a reporting participle
+/// that adds a second claim (", adding that …", ", adding, however, that
+/// …"), when both sides are long enough to be claims. Returns byte ranges
+/// into `s`.
 pub fn clauses(s: &str) -> Vec<(usize, usize)> {
     const CUTS: &[&str] = &[
         "; ",
@@ -115,11 +118,19 @@ pub fn clauses(s: &str) -> Vec<(usize, usize)> {
         ", whereas ",
         " and that ",
         ", and ",
+        ", adding ",
+        ", adding, ",
     ];
     let words = |a: usize, b: usize| s[a..b].split_whitespace().count();
     let mut cuts: Vec<usize> = Vec::new();
     for c in CUTS {
         for (i, _) in s.match_indices(c) {
+            // ", and" joins two claims only when the second has a verb of
+            // its own: "the minister, Sergey Lavrov, and his opposite
+            // number" joins two people.
+            if *c == ", and " && !has_verb(until_clause_end(&s[i + c.len()..])) {
+                continue;
+            }
             // The second clause starts after the punctuation.
             let at = i + if c.starts_with(';') || c.starts_with(',') {
                 2
@@ -173,6 +184,39 @@ pub fn clauses(s: &str) -> Vec<(usize, usize)> {
     }
     out.push((start, s.len()));
     out
+}
+
+/// The text up to the next clause boundary (comma, semicolon, dash or
+/// the end), where a verb of the clause would be.
+fn until_clause_end(s: &str) -> &str {
+    let end = s
+        .find(|c: char| matches!(c, ',' | ';' | '–' | '—' | ':'))
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
+/// Whether a stretch of text holds a finite verb, by form alone: an
+/// auxiliary or modal, a past tense in "-ed", or a common irregular past.
+/// Errs towards yes (a participle counts), since a missed verb only keeps
+/// two claims together.
+fn has_verb(s: &str) -> bool {
+    const FORMS: &[&str] = &[
+        "is", "are", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did",
+        "will", "would", "can", "could", "may", "might", "must", "shall", "should", "said", "says",
+        "told", "made", "took", "gave", "went", "came", "saw", "left", "found", "became", "began",
+        "brought", "held", "kept", "met", "paid", "ran", "sent", "spent", "stood", "thought",
+        "won", "wrote", "fled", "fell", "hit", "put", "set", "struck", "lost", "got", "knew",
+        "led", "rose", "sold", "spoke", "broke", "chose", "drew", "drove", "flew", "grew", "shot",
+        "sought", "taught", "threw", "wore", "isn't", "aren't", "wasn't", "weren't", "won't",
+        "can't", "didn't", "doesn't", "don't", "hasn't", "haven't",
+    ];
+    s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            let w = w.to_lowercase().replace('\u{2019}', "'");
+            FORMS.contains(&w.as_str())
+                || (w.len() >= 5 && w.ends_with("ed") && w.chars().all(char::is_alphabetic))
+        })
 }
 
 /// Days since 1970-01-01 to (year, month, day).
@@ -381,6 +425,34 @@ mod tests {
         assert_eq!(c.len(), 2, "{c:?}");
         assert!(s[c[1].0..].starts_with("but the union"));
         assert_eq!(clauses("Short, and sweet, and small.").len(), 1);
+    }
+
+    #[test]
+    fn a_comma_and_joins_claims_only_before_a_verb() {
+        let two = "The company said the plant had passed its inspection in November, and the union said the inspection was never carried out.";
+        let c = clauses(two);
+        assert_eq!(c.len(), 2, "{c:?}");
+        assert!(two[c[1].0..].starts_with("and the union"));
+        // Two people joined by ", and": one claim.
+        let one = "That is how the meeting ended on Monday between the Ostral harbour master, Ilona Dragić, and her deputy in Port Velna, Tereza Holm.";
+        assert_eq!(clauses(one).len(), 1, "{:?}", clauses(one));
+    }
+
+    #[test]
+    fn a_reporting_participle_adds_a_second_claim() {
+        let s = "He said that the quay was no longer in use and was held by the harbour police, the Meridian Press Agency noted, adding, however, that the ministry claimed that the fire is still being investigated.";
+        let c = clauses(s);
+        assert_eq!(c.len(), 2, "{c:?}");
+        assert!(s[c[1].0..].starts_with("adding, however, that the ministry"));
+        let t = "The mayor praised the divers who worked through the night, adding that the bridge would reopen in May.";
+        let c = clauses(t);
+        assert_eq!(c.len(), 2, "{c:?}");
+        assert!(t[c[1].0..].starts_with("adding that the bridge"));
+        // Too short to be a claim of its own: one clause.
+        assert_eq!(
+            clauses("She thanked the crews, adding nothing more.").len(),
+            1
+        );
     }
 
     #[test]
