@@ -189,9 +189,7 @@ pub fn clauses(s: &str) -> Vec<(usize, usize)> {
 /// The text up to the next clause boundary (comma, semicolon, dash or
 /// the end), where a verb of the clause would be.
 fn until_clause_end(s: &str) -> &str {
-    let end = s
-        .find(|c: char| matches!(c, ',' | ';' | '–' | '—' | ':'))
-        .unwrap_or(s.len());
+    let end = s.find([',', ';', '–', '—', ':']).unwrap_or(s.len());
     &s[..end]
 }
 
