@@ -707,9 +707,48 @@ fn seeds_make_one_story() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    for c in ["Reuters", "The New York Times"] {
+    for c in [
+        "Reuters",
+        "The New York Times",
+        "Red Cross",
+        "local authorities",
+        "local council",
+    ] {
         assert!(cited.contains(&c), "{c} not cited: {cited:?}");
     }
+    // Lavrov's two quotes (one through "the Russian minister said"), the
+    // Red Cross's one word, and no speaker for a scare-quoted label.
+    let said_by = |name: &str| -> Vec<String> {
+        speakers
+            .iter()
+            .filter(|s| s["speaker"].as_str().is_some_and(|n| n.contains(name)))
+            .flat_map(|s| s["quotes"].as_array().unwrap().iter())
+            .map(|q| q["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let lavrov = said_by("Lavrov");
+    for q in [
+        "We didn’t attack Ukraine, either",
+        "I hope that this is necessary at some point",
+    ] {
+        assert!(lavrov.iter().any(|t| t.contains(q)), "{q}: {lavrov:?}");
+    }
+    let red_cross = said_by("Red Cross");
+    assert!(
+        red_cross.iter().any(|t| t.contains("apocalyptic")),
+        "{red_cross:?}"
+    );
+    assert!(
+        speakers
+            .iter()
+            .flat_map(|s| s["quotes"].as_array().unwrap().iter())
+            .all(|q| q["text"]
+                .as_str()
+                .unwrap()
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                != "special military operation"),
+        "a scare-quoted label is not speech"
+    );
 }
 
 #[test]

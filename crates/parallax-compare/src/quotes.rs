@@ -49,6 +49,16 @@ pub struct CitedSource {
     pub outlets: Vec<String>,
 }
 
+/// True when the text opens with a quotation mark and closes one.
+fn is_quoted(s: &str) -> bool {
+    const OPEN: &[char] = &['"', '“', '‘', '\'', '«'];
+    const CLOSE: &[char] = &['"', '”', '’', '\'', '»'];
+    let t = s.trim_end_matches(|c: char| c == '.' || c == ',' || c.is_whitespace());
+    t.chars().count() > 2
+        && t.starts_with(OPEN)
+        && (t.ends_with(CLOSE) || s.trim_end().ends_with(CLOSE))
+}
+
 /// Lower-cased words of a quote, for matching the same words across
 /// outlets.
 fn words(s: &str) -> Vec<String> {
@@ -120,7 +130,10 @@ pub fn quotes_by_speaker(
             }
             let text = article.text.get(a.content.range()).unwrap_or("").trim();
             let w = words(text);
-            if w.len() < 3 {
+            // Fewer than three words is a fragment, unless the words are
+            // quoted: "described by the Red Cross as “apocalyptic”" gives the
+            // Red Cross's one word.
+            if w.is_empty() || (w.len() < 3 && !is_quoted(text)) {
                 continue;
             }
             let (mut key, kind) = speaker_key(&a.speaker);
@@ -264,5 +277,22 @@ mod tests {
         assert_eq!(holm.quotes[0].outlets, vec!["Tarno Herald", "Velmar Daily"]);
         let c = cited_sources(&[&a, &b], &refs);
         assert!(c.iter().any(|s| s.name.contains("Meridian")), "{c:?}");
+    }
+
+    #[test]
+    fn a_quoted_word_is_kept_and_an_unquoted_fragment_is_not() {
+        let a = art("a", "Velmar Daily", "The harbour, where the situation has been described by the Red Cross as “catastrophic.” Divers searched all night.");
+        let an = [parallax_quotes::extract(&a.text, &Default::default())];
+        let refs: Vec<&Analysis> = an.iter().collect();
+        let q = quotes_by_speaker(&[&a], &refs, &|_| None);
+        let red_cross = q
+            .iter()
+            .find(|s| s.speaker.contains("Red Cross"))
+            .unwrap_or_else(|| panic!("the Red Cross quoted: {q:?}"));
+        assert!(red_cross.quotes[0].text.contains("catastrophic"), "{q:?}");
+        assert!(is_quoted("“catastrophic.”"));
+        assert!(is_quoted("“catastrophic”."));
+        assert!(!is_quoted("the plan"));
+        assert!(!is_quoted("“"));
     }
 }
