@@ -162,24 +162,29 @@ fn fit(
         println!("  {n:>14} {w:+.4}");
     }
     config.model = Model { weights };
+    // Scores one candidate setting on the fitting articles and prints it.
+    let score = |label: String, c: ClusterConfig| -> Result<f64> {
+        let b = bcubed_of(articles, c)?;
+        println!(
+            "  {label}: B-cubed P {:.4} R {:.4} F1 {:.4}",
+            b.precision, b.recall, b.f1
+        );
+        Ok(b.f1)
+    };
     // The main threshold first, with no story young.
     config.young_size = 0;
     let mut best = (0.5f32, -1.0f64);
     for i in 1..20 {
         let t = i as f32 * 0.05;
-        let b = bcubed_of(
-            articles,
+        let f1 = score(
+            format!("threshold {t:.2}"),
             ClusterConfig {
                 threshold: t,
                 ..config
             },
         )?;
-        println!(
-            "  threshold {t:.2}: B-cubed P {:.4} R {:.4} F1 {:.4}",
-            b.precision, b.recall, b.f1
-        );
-        if b.f1 > best.1 + 1e-9 {
-            best = (t, b.f1);
+        if f1 > best.1 + 1e-9 {
+            best = (t, f1);
         }
     }
     config.threshold = best.0;
@@ -193,20 +198,16 @@ fn fit(
     for size in 1..=3u32 {
         for i in 1..12 {
             let t = best.0 + i as f32 * 0.05;
-            let b = bcubed_of(
-                articles,
+            let f1 = score(
+                format!("young up to {size}, threshold {t:.2}"),
                 ClusterConfig {
                     young_size: size,
                     young_threshold: t,
                     ..config
                 },
             )?;
-            println!(
-                "  young up to {size}, threshold {t:.2}: B-cubed P {:.4} R {:.4} F1 {:.4}",
-                b.precision, b.recall, b.f1
-            );
-            if b.f1 > young.2 + 1e-9 {
-                young = (size, t, b.f1);
+            if f1 > young.2 + 1e-9 {
+                young = (size, t, f1);
             }
         }
     }
