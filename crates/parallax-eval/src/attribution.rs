@@ -86,14 +86,20 @@ pub struct TrainArgs {
     pub single_annotator: bool,
 }
 
-/// One article of a split: its name, text, the first annotator's gold
-/// (what is scored) and every annotator's, in file-name order (more than
-/// one for the few articles PolNeAR had annotated several times).
+/// One article of a split: its name, text and every annotator's
+/// attributions, in file-name order (more than one for the few articles
+/// PolNeAR had annotated several times).
 struct Item {
     name: String,
     text: String,
-    gold: Option<Vec<Annotated>>,
     annotators: Vec<Vec<Annotated>>,
+}
+
+impl Item {
+    /// The gold that is scored: the first annotator's, when there is one.
+    fn gold(&self) -> Option<&[Annotated]> {
+        self.annotators.first().map(Vec::as_slice)
+    }
 }
 
 /// Reads a split; unreadable texts are reported and counted.
@@ -155,11 +161,9 @@ fn load_split(dir: &Path) -> Result<(Vec<Item>, usize)> {
                     .ok()
             })
             .collect();
-        let gold = annotators.first().cloned();
         items.push(Item {
             name,
             text,
-            gold,
             annotators,
         });
     }
@@ -174,7 +178,7 @@ fn score(items: &[&Item], cues: &CueModel) -> Scores {
     };
     let mut ev = Evaluator::new();
     for it in items {
-        if let Some(gold) = &it.gold {
+        if let Some(gold) = it.gold() {
             ev.add(&it.text, gold, &from_analysis(&extract(&it.text, &opts)));
         }
     }
@@ -194,7 +198,7 @@ fn train(args: TrainArgs) -> Result<u8> {
     let (items, _) = load_split(&args.train)?;
     let with_gold: Vec<&Item> = items
         .iter()
-        .filter(|i| i.gold.is_some() && (!args.single_annotator || i.annotators.len() == 1))
+        .filter(|i| i.gold().is_some() && (!args.single_annotator || i.annotators.len() == 1))
         .collect();
     let opts = cuemodel::TrainOptions {
         epochs: args.epochs,
@@ -206,12 +210,7 @@ fn train(args: TrainArgs) -> Result<u8> {
             .iter()
             .enumerate()
             .filter(|(k, _)| keep(*k))
-            .map(|(_, it)| {
-                (
-                    it.text.as_str(),
-                    gold_cues(it.gold.as_deref().unwrap_or(&[])),
-                )
-            })
+            .map(|(_, it)| (it.text.as_str(), gold_cues(it.gold().unwrap_or_default())))
             .collect()
     };
     if args.tune {
@@ -311,7 +310,7 @@ pub fn run(args: AttributionArgs) -> Result<u8> {
             .lines()
             .map(|l| parallax_quotes::sentences(l).len())
             .sum::<usize>();
-        if let Some(gold) = &it.gold {
+        if let Some(gold) = it.gold() {
             ev.add(&it.text, gold, &from_analysis(&analysis));
             scored += 1;
         }
@@ -325,8 +324,6 @@ pub fn run(args: AttributionArgs) -> Result<u8> {
     let speed = sentences as f64 / elapsed.as_secs_f64().max(1e-9);
     let s = ev.scores();
     if args.json {
-        let prf =
-            |p: Prf| serde_json::json!({"precision": p.precision, "recall": p.recall, "f1": p.f1});
         let mut v = serde_json::json!({
             "dir": dir.display().to_string(),
             "articles": items.len(),
@@ -338,9 +335,9 @@ pub fn run(args: AttributionArgs) -> Result<u8> {
         if scored > 0 {
             v["gold_attributions"] = s.gold.into();
             v["predicted_attributions"] = s.predicted.into();
-            v["exact"] = serde_json::json!({"source": prf(s.exact.source), "cue": prf(s.exact.cue), "content": prf(s.exact.content)});
-            v["overlap"] = serde_json::json!({"source": prf(s.overlap.source), "cue": prf(s.overlap.cue), "content": prf(s.overlap.content)});
-            v["attribution"] = prf(s.attribution);
+            if let serde_json::Value::Object(figures) = figures_json(&s) {
+                v.as_object_mut().expect("an object").extend(figures);
+            }
         }
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
@@ -394,8 +391,8 @@ pub fn run(args: AttributionArgs) -> Result<u8> {
     Ok(if gate_failed || failed > 0 { 1 } else { 0 })
 }
 
-/// The token-overlap and attribution figures of one comparison, for
-/// `--agreement`'s JSON.
+/// The exact, token-overlap and attribution figures of one comparison, as
+/// JSON.
 fn figures_json(s: &Scores) -> serde_json::Value {
     let prf =
         |p: Prf| serde_json::json!({"precision": p.precision, "recall": p.recall, "f1": p.f1});
@@ -432,8 +429,8 @@ fn agreement(dir: &Path, items: &[Item], opts: &Options, json: bool) -> Result<u
             "dir": dir.display().to_string(),
             "articles": multi.len(),
             "annotations": annotations,
-            "annotators_against_each_other": if multi.is_empty() { serde_json::Value::Null } else { figures_json(&h) },
-            "extractor_against_each_annotator": if multi.is_empty() { serde_json::Value::Null } else { figures_json(&s) },
+            "annotators_against_each_other": (!multi.is_empty()).then(|| figures_json(&h)),
+            "extractor_against_each_annotator": (!multi.is_empty()).then(|| figures_json(&s)),
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(0);

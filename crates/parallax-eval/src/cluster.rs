@@ -223,7 +223,12 @@ fn fit(
         young.0, young.1, young.2
     );
     weights[GAP_FEATURE] = 0.0;
-    let source = model_source(&weights, best.0, young, config.embedder.is_some());
+    let source = model_source(
+        &weights,
+        best.0,
+        (young.0, young.1),
+        config.embedder.is_some(),
+    );
     match write {
         Some(path) => std::fs::write(path, &source)
             .with_context(|| format!("cannot write {}", path.display()))?,
@@ -242,7 +247,7 @@ const L2: f64 = 1.0;
 fn model_source(
     weights: &[f32; NF],
     threshold: f32,
-    (young_size, young_threshold, _): (u32, f32, f64),
+    (young_size, young_threshold): (u32, f32),
     dense: bool,
 ) -> String {
     let list: Vec<String> = weights.iter().map(|w| format!("{w:.4}")).collect();
