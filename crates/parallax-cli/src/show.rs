@@ -718,9 +718,10 @@ pub fn fact_sections(v: &StoryView, md: bool) -> String {
         let mut by: Vec<String> = f
             .statements
             .iter()
-            .map(|s| match &s.attributed_to {
-                Some(a) => format!("{} (per {a})", s.outlet),
-                None => s.outlet.clone(),
+            .map(|s| match (&s.attributed_to, &s.via) {
+                (Some(a), Some(v)) => format!("{} (per {a}, via {v})", s.outlet),
+                (Some(a), None) => format!("{} (per {a})", s.outlet),
+                _ => s.outlet.clone(),
             })
             .collect();
         by.dedup();

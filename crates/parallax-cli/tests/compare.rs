@@ -240,10 +240,27 @@ fn seeds_facts_and_coverage() {
     };
     both(&["cease"], "the failed ceasefire talks");
     both(&["third week"], "the third week of the invasion");
-    // Not yet found (issue 7, open): Lavrov's claim that the hospital was
-    // used by fighters ("being used by a radical battalion" vs "occupied by
-    // Ukrainian forces") and the pending investigation are worded too
-    // differently for the lexical aligner; they stay single-source facts.
+    // Lavrov's claim that the hospital was used by fighters, worded
+    // differently ("being used by a radical battalion" / "no longer in use
+    // and was occupied by Ukrainian forces"), and the pending investigation
+    // ("there will be an investigation" / "is still being investigated").
+    both(&["radical battalion"], "Lavrov's account of the hospital");
+    let hospital = find(&["radical battalion"]);
+    assert!(
+        hospital
+            .iter()
+            .any(|f| texts(&f["statements"]).contains("occupied by ukrainian forces")),
+        "both wordings of Lavrov's account in one fact: {hospital:#?}"
+    );
+    both(&["investigat"], "the pending investigation");
+    // Nested reporting: the words are Lavrov's, through Reuters.
+    let nested = facts
+        .iter()
+        .flat_map(|f| f["statements"].as_array().unwrap())
+        .find(|s| s["sentence"].as_str().unwrap().contains("no longer in use"))
+        .expect("the second outlet's account");
+    assert_eq!(nested["attributed_to"], "Sergey Lavrov", "{nested}");
+    assert_eq!(nested["via"], "Reuters", "{nested}");
     for (w, what) in [
         ("1,200", "1,200 deaths"),
         ("two-million", "two million fled"),
@@ -255,9 +272,8 @@ fn seeds_facts_and_coverage() {
             "{what}: {found:#?}"
         );
     }
-    // Coverage: the second outlet omits the death toll. (The first
-    // outlet's omission of Kuleba's proposal is not yet found: the
-    // proposal's clause is aligned with a statement of the first outlet.)
+    // Coverage: the first outlet omits Kuleba's proposal, the second the
+    // death toll.
     let coverage = v["coverage"].as_array().unwrap();
     let text_of = |id: &Value| {
         facts
@@ -276,5 +292,14 @@ fn seeds_facts_and_coverage() {
     assert!(
         omits(1, "1,200"),
         "second outlet should omit the death toll"
+    );
+    assert!(
+        omits(0, "simple proposal"),
+        "first outlet should omit Kuleba's proposal"
+    );
+    let proposal = find(&["simple proposal"]);
+    assert!(
+        proposal.iter().all(|f| f["status"] == "single_source"),
+        "Kuleba's proposal is the second outlet's alone: {proposal:#?}"
     );
 }

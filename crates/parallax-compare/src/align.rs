@@ -224,6 +224,17 @@ impl Vocab {
         *self.map.entry(s).or_insert(n)
     }
 
+    /// The id of a word's stem, when the vocabulary has it (nothing is
+    /// interned).
+    pub fn term(&self, word: &str) -> Option<u32> {
+        self.map.get(&self.stem(&word.to_lowercase())).copied()
+    }
+
+    /// Whether a term id is one of the event triggers.
+    pub fn is_trigger(&self, t: u32) -> bool {
+        self.triggers.contains(&t)
+    }
+
     /// How many ids exist.
     pub fn len(&self) -> usize {
         self.map.len()
@@ -530,6 +541,21 @@ pub fn fit(xs: &[[f32; FEATURES]], ys: &[bool], epochs: usize) -> [f32; FEATURES
 /// one fact. `article[i]` is statement i's article. Returns the groups,
 /// each sorted, in order of their first statement.
 pub fn group(sigs: &[&Sig], article: &[usize], idf: &Idf, threshold: f32) -> Vec<Vec<usize>> {
+    group_by(sigs, article, threshold, &|i, j| {
+        probability(sigs[i], sigs[j], idf)
+    })
+}
+
+/// [`group`] with the pair score given: `score(i, j)` (i < j) is the
+/// probability that statements i and j say the same thing (the caller may
+/// add claim-level evidence to the lexical model's). Candidate pairs still
+/// share a term that is not in most statements.
+pub fn group_by(
+    sigs: &[&Sig],
+    article: &[usize],
+    threshold: f32,
+    score: &dyn Fn(usize, usize) -> f32,
+) -> Vec<Vec<usize>> {
     let n = sigs.len();
     // Candidate pairs share a term that is not in most statements.
     let mut postings: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
@@ -552,7 +578,7 @@ pub fn group(sigs: &[&Sig], article: &[usize], idf: &Idf, threshold: f32) -> Vec
                 if article[i] == article[j] || memo.contains_key(&(i as u32, j as u32)) {
                     continue;
                 }
-                let p = probability(sigs[i], sigs[j], idf);
+                let p = score(i, j);
                 memo.insert((i as u32, j as u32), p);
                 if p >= threshold {
                     pairs.push((p, i, j));
@@ -580,9 +606,9 @@ pub fn group(sigs: &[&Sig], article: &[usize], idf: &Idf, threshold: f32) -> Vec
         for &x in &members[ci] {
             for &y in &members[cj] {
                 let key = (x.min(y) as u32, x.max(y) as u32);
-                total += *memo.entry(key).or_insert_with(|| {
-                    probability(sigs[key.0 as usize], sigs[key.1 as usize], idf)
-                });
+                total += *memo
+                    .entry(key)
+                    .or_insert_with(|| score(key.0 as usize, key.1 as usize));
             }
         }
         if total / ((members[ci].len() * members[cj].len()) as f32) < threshold {

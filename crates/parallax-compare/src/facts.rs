@@ -5,6 +5,7 @@
 //! disputing each other's claims) and the numbers table.
 
 use crate::align::{self, Vocab};
+use crate::claims::ClaimTerms;
 use crate::coverage::{coverage, OutletCoverage};
 use crate::framing::{framing, quote_share, FramingRow, QuoteShare};
 use crate::numbers::QuantityKind;
@@ -36,6 +37,10 @@ pub struct StatementRef {
     pub sentence: String,
     /// Whose words (`None`: the outlet's own assertion).
     pub attributed_to: Option<String>,
+    /// The outer source nested words came through ("He said that …,
+    /// Reuters noted": Reuters, with `attributed_to` the "he").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
     /// How it is attributed.
     pub voice: Voice,
     /// Negated.
@@ -254,7 +259,10 @@ pub fn report(inputs: &[ArticleInput], canonical: &dyn Fn(&str) -> Option<String
     let idf = vocab.idf(&docs);
     let sigs: Vec<_> = all.iter().map(|s| &s.sig).collect();
     let art: Vec<usize> = all.iter().map(|s| s.article).collect();
-    let groups = align::group(&sigs, &art, &idf, FACT_THRESHOLD);
+    let claim_terms = ClaimTerms::new(&all, &vocab);
+    let groups = align::group_by(&sigs, &art, FACT_THRESHOLD, &|i, j| {
+        claim_terms.score(&all[i], &all[j], align::probability(sigs[i], sigs[j], &idf))
+    });
 
     let sref = |s: &Statement| StatementRef {
         article: ids[s.article].0.clone(),
@@ -263,6 +271,7 @@ pub fn report(inputs: &[ArticleInput], canonical: &dyn Fn(&str) -> Option<String
         outlet: ids[s.article].1.clone(),
         sentence: s.text.clone(),
         attributed_to: s.attributed_to.clone(),
+        via: s.via.clone(),
         voice: s.voice,
         negated: s.negated,
         modality: s.modality.clone(),
@@ -322,7 +331,7 @@ pub fn report(inputs: &[ArticleInput], canonical: &dyn Fn(&str) -> Option<String
     }
 
     let mut conflicts = number_conflicts(&all, &ids, &source, &fact_of, &facts);
-    conflicts.extend(contests(&all, &idf, &fact_of, &mut facts));
+    conflicts.extend(contests(&all, &idf, &claim_terms, &fact_of, &mut facts));
     let numbers = numbers_table(&all, &ids);
     let coverage = coverage(&facts, &ids, &source);
     let articles: Vec<&Article> = inputs.iter().map(|i| i.article).collect();
@@ -419,6 +428,7 @@ fn number_conflicts(
 fn contests(
     all: &[Statement],
     idf: &align::Idf,
+    claim_terms: &ClaimTerms,
     fact_of: &[usize],
     facts: &mut [FactRow],
 ) -> Vec<Conflict> {
@@ -429,6 +439,7 @@ fn contests(
         })
         .collect();
     let max_idf = idf.max();
+    let rare_in_statements = (all.len() as u32 / 10).max(3);
     // (claim fact, counter fact) → (claim party, counter party)
     let mut pairs: Vec<(usize, usize, String, String, f32)> = Vec::new();
     for (k, &i) in attributed.iter().enumerate() {
@@ -444,10 +455,16 @@ fn contests(
             if pa.eq_ignore_ascii_case(pb) {
                 continue;
             }
-            // The subject: shared content words, at least one of them rare.
+            // The subject: shared content words, at least one of them rare
+            // in the story's articles and its statements, and neither a
+            // reporting verb nor a party's name (two parties' sentences
+            // that both "insisted" or both name Lavrov share no subject).
             let f = align::features(&a.sig, &b.sig, idf);
-            let shared_rare = a.sig.terms.iter().any(|(t, _)| {
-                idf[*t as usize] >= 0.6 * max_idf && b.sig.terms.iter().any(|(u, _)| u == t)
+            let shared_rare = a.sig.terms.iter().any(|&(t, _)| {
+                idf[t as usize] >= 0.6 * max_idf
+                    && claim_terms.statements_with(t) <= rare_in_statements
+                    && !claim_terms.is_reporting(t)
+                    && b.sig.terms.iter().any(|&(u, _)| u == t)
             });
             if f[2] < 0.25 || !shared_rare {
                 continue;

@@ -9,6 +9,7 @@
 //! and framing here.
 
 pub mod align;
+pub mod claims;
 pub mod coverage;
 pub mod entities;
 pub mod facts;
