@@ -37,12 +37,24 @@ pub struct AlignArgs {
     /// analysis outside Parallax.
     #[arg(long)]
     pub features_out: Option<PathBuf>,
+    /// Also score the story analysis's facts: each pair's event is analysed
+    /// as one story of its articles, read from this JSONL (ECB+ `dev.jsonl`:
+    /// `id`, `event`, `title`, `text`), and a pair counts as "same" when
+    /// one fact holds a statement of each of its sentences. Facts are
+    /// claim-level, so against ECB+'s event-level pairs their precision is
+    /// the figure to read.
+    #[arg(long, value_name = "ARTICLES")]
+    pub facts: Option<PathBuf>,
     /// Output JSON.
     #[arg(long)]
     pub json: bool,
     /// Fail (exit 1) when the aligner's macro-F1 is below this.
     #[arg(long)]
     pub min_macro_f1: Option<f64>,
+    /// With `--facts`: fail (exit 1) when the facts' precision is below
+    /// this.
+    #[arg(long, requires = "facts")]
+    pub min_fact_precision: Option<f64>,
 }
 
 #[derive(Serialize, Clone, Copy, Default)]
@@ -64,8 +76,110 @@ struct Report {
     model: Option<Scores>,
     baseline_threshold: f32,
     baseline: Option<Scores>,
+    /// With `--facts`: the story analysis's facts, scored on the same pairs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facts: Option<FactScores>,
     seconds: f64,
     pairs_per_second: f64,
+}
+
+/// The facts' figures on the sentence pairs.
+#[derive(Serialize, Clone, Copy)]
+struct FactScores {
+    /// Pairs both of whose sentences were found among the statements.
+    located: usize,
+    /// Scores over the located pairs (`None` without gold labels).
+    scores: Option<Scores>,
+    /// Pairs predicted "same" (one fact holds both sentences).
+    predicted_same: usize,
+}
+
+/// For every pair, whether one fact of its event's story holds a statement
+/// of each sentence (`None` when a sentence was not found). Each event's
+/// articles are analysed as one story, each article its own outlet.
+fn fact_predictions(rows: &[serde_json::Value], articles: &PathBuf) -> Result<Vec<Option<bool>>> {
+    let file = std::fs::File::open(articles)
+        .with_context(|| format!("cannot open {}", articles.display()))?;
+    // event -> [(id, title, text)]
+    let mut by_event: FxHashMap<String, Vec<(String, String, String)>> = FxHashMap::default();
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&line)
+            .with_context(|| format!("{}:{}: bad JSON", articles.display(), n + 1))?;
+        let field = |k: &str| v[k].as_str().unwrap_or("").to_string();
+        by_event.entry(field("event")).or_default().push((
+            field("id"),
+            field("title"),
+            field("text"),
+        ));
+    }
+    let wanted: FxHashSet<&str> = rows.iter().filter_map(|v| v["event"].as_str()).collect();
+    // (event, article id) -> (article text, statement spans with their fact)
+    type Located = (String, Vec<(parallax_core::Span, usize)>);
+    let mut located: FxHashMap<(String, String), Located> = FxHashMap::default();
+    let mut events: Vec<&String> = by_event
+        .keys()
+        .filter(|e| wanted.contains(e.as_str()))
+        .collect();
+    events.sort();
+    for event in events {
+        let arts: Vec<parallax_core::Article> = by_event[event]
+            .iter()
+            .map(|(id, title, text)| {
+                // The title is the article's first sentence in the pairs.
+                parallax_ingest::ArticleDraft {
+                    text: format!("{title}\n\n{text}"),
+                    outlet: Some(id.clone()),
+                    external_id: Some(id.clone()),
+                    ..Default::default()
+                }
+                .build()
+            })
+            .collect();
+        let view = parallax_engine::compare_articles(&arts);
+        let mut spans: Vec<Vec<(parallax_core::Span, usize)>> = vec![Vec::new(); arts.len()];
+        for (k, f) in view.report.facts.iter().enumerate() {
+            for s in &f.statements {
+                if let Some(v) = spans.get_mut(s.article_index) {
+                    v.push((s.span, k));
+                }
+            }
+        }
+        for (a, sp) in arts.iter().zip(spans) {
+            let id = a.external_id.clone().unwrap_or_default();
+            located.insert((event.clone(), id), (a.text.clone(), sp));
+        }
+    }
+    let facts_of = |event: &str, art: &str, sentence: &str| -> Option<FxHashSet<usize>> {
+        let (text, spans) = located.get(&(event.to_string(), art.to_string()))?;
+        let sentence = sentence.trim();
+        let start = text.find(sentence)?;
+        let end = start + sentence.len();
+        let set: FxHashSet<usize> = spans
+            .iter()
+            .filter(|(s, _)| s.start < end && start < s.end)
+            .map(|&(_, f)| f)
+            .collect();
+        (!set.is_empty()).then_some(set)
+    };
+    Ok(rows
+        .iter()
+        .map(|v| {
+            let event = v["event"].as_str().unwrap_or("");
+            let side = |k: &str| {
+                facts_of(
+                    event,
+                    v[k].as_str().unwrap_or(""),
+                    v[format!("{k}_text")].as_str().unwrap_or(""),
+                )
+            };
+            let (a, b) = (side("a")?, side("b")?);
+            Some(!a.is_disjoint(&b))
+        })
+        .collect())
 }
 
 /// The topic number of a pair: the number at the start of `event`, or in
@@ -271,7 +385,34 @@ pub fn run(args: AlignArgs) -> Result<u8> {
             .collect();
         (Some(scores(&p, &g)), Some(scores(&b, &g)))
     };
+    let facts = match &args.facts {
+        None => None,
+        Some(path) => {
+            let fp = fact_predictions(&rows, path)?;
+            let located: Vec<usize> = chosen
+                .iter()
+                .copied()
+                .filter(|&i| fp[i].is_some())
+                .collect();
+            let scored: Vec<usize> = located
+                .iter()
+                .copied()
+                .filter(|&i| gold[i].is_some())
+                .collect();
+            let scores = (!scored.is_empty()).then(|| {
+                let p: Vec<bool> = scored.iter().map(|&i| fp[i].unwrap()).collect();
+                let g: Vec<bool> = scored.iter().map(|&i| gold[i].unwrap()).collect();
+                scores(&p, &g)
+            });
+            Some(FactScores {
+                located: located.len(),
+                scores,
+                predicted_same: located.iter().filter(|&&i| fp[i] == Some(true)).count(),
+            })
+        }
+    };
     let report = Report {
+        facts,
         file: args.file.display().to_string(),
         topics: match args.topics {
             Topics::All => "all",
@@ -309,10 +450,44 @@ pub fn run(args: AlignArgs) -> Result<u8> {
             report.baseline_threshold,
             &report.baseline,
         );
+        if let Some(f) = &report.facts {
+            match &f.scores {
+                Some(s) => println!(
+                    "  {:<22} {} of {} pairs located, {} in one fact  P {:.3}  R {:.3}  F1 {:.3}  MACRO-F1 {:.3}",
+                    "story facts",
+                    f.located,
+                    chosen.len(),
+                    f.predicted_same,
+                    s.precision,
+                    s.recall,
+                    s.f1,
+                    s.macro_f1
+                ),
+                None => println!(
+                    "  {:<22} {} of {} pairs located, {} in one fact (no gold labels)",
+                    "story facts",
+                    f.located,
+                    chosen.len(),
+                    f.predicted_same
+                ),
+            }
+        }
         println!(
             "  {:.2} s, {:.0} pairs/s",
             report.seconds, report.pairs_per_second
         );
+    }
+    if let (Some(min), Some(s)) = (
+        args.min_fact_precision,
+        report.facts.as_ref().and_then(|f| f.scores.as_ref()),
+    ) {
+        if s.precision < min {
+            eprintln!(
+                "parallax-eval: GATE FAILED: fact precision {:.4} < {min}",
+                s.precision
+            );
+            return Ok(1);
+        }
     }
     if let (Some(min), Some(s)) = (args.min_macro_f1, &report.model) {
         if s.macro_f1 < min {
