@@ -69,23 +69,16 @@ fn scores_pairs_and_story_facts_and_writes_predictions() {
     let dir = tempfile::tempdir().unwrap();
     let (arts, pairs) = files(dir.path(), true);
     let pred = dir.path().join("pred.jsonl");
-    let mut c = Command::cargo_bin("parallax-eval").unwrap();
-    let out = c
-        .arg("align")
-        .arg(&pairs)
-        .arg("--json")
-        .arg("--out")
-        .arg(&pred)
-        .arg("--facts")
-        .arg(&arts)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let r = run(
+        &[
+            "--json",
+            "--out",
+            pred.to_str().unwrap(),
+            "--facts",
+            arts.to_str().unwrap(),
+        ],
+        &[pairs.as_path()],
     );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["pairs"], 16);
     assert_eq!(r["scored"], 16);
     assert!(r["model"]["macro_f1"].as_f64().unwrap() > 0.0, "{r}");
