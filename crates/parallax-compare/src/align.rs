@@ -230,11 +230,6 @@ impl Vocab {
         self.map.get(&self.stem(&word.to_lowercase())).copied()
     }
 
-    /// Whether a term id is one of the event triggers.
-    pub fn is_trigger(&self, t: u32) -> bool {
-        self.triggers.contains(&t)
-    }
-
     /// How many ids exist.
     pub fn len(&self) -> usize {
         self.map.len()

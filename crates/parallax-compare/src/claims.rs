@@ -64,8 +64,6 @@ pub struct ClaimTerms {
     /// Reporting-verb term ids, and the words of the parties' own names
     /// (two statements of the Kremlin share "Kremlin" because both are its).
     reporting: FxHashSet<u32>,
-    /// Event-trigger term ids that occur in the story.
-    triggers: FxHashSet<u32>,
 }
 
 impl ClaimTerms {
@@ -73,13 +71,9 @@ impl ClaimTerms {
     /// signed with `vocab`).
     pub fn new(all: &[Statement], vocab: &Vocab) -> ClaimTerms {
         let mut statements_with: FxHashMap<u32, u32> = FxHashMap::default();
-        let mut triggers = FxHashSet::default();
         for s in all {
             for &(t, _) in &s.sig.terms {
                 *statements_with.entry(t).or_default() += 1;
-                if vocab.is_trigger(t) {
-                    triggers.insert(t);
-                }
             }
         }
         let parties = all
@@ -95,7 +89,6 @@ impl ClaimTerms {
         ClaimTerms {
             statements_with,
             reporting,
-            triggers,
         }
     }
 
@@ -140,7 +133,7 @@ impl ClaimTerms {
             return p;
         }
         let both_attributed = a.attributed_to.is_some() && b.attributed_to.is_some();
-        let event_word = shared.iter().any(|t| self.triggers.contains(t));
+        let event_word = shared.iter().any(|t| a.sig.triggers.contains(t));
         if same_party(a, b) || (both_attributed && event_word) {
             p.max(SAME_CLAIM)
         } else {
