@@ -7,21 +7,41 @@ use crate::{Features, GAP_FEATURE, NF};
 /// Fits weights on labelled pair features. `l2` is the ridge penalty on
 /// every weight but the bias. Features that never vary (the time gap on data
 /// without times) keep weight 0.
-#[allow(clippy::needless_range_loop)]
 pub fn fit(pairs: &[(Features, bool)], l2: f64) -> [f32; NF] {
+    fit_weighted(pairs, &vec![1.0; pairs.len()], l2, &[])
+}
+
+/// [`fit`] with a weight per pair (`weights[i]` for `pairs[i]`), so that
+/// collections of different sizes can count equally, and with some weights
+/// `fixed` (feature index, weight): those are not fitted, and the others are
+/// fitted around them.
+#[allow(clippy::needless_range_loop)]
+pub fn fit_weighted(
+    pairs: &[(Features, bool)],
+    weights: &[f64],
+    l2: f64,
+    fixed: &[(usize, f32)],
+) -> [f32; NF] {
+    assert_eq!(pairs.len(), weights.len(), "one weight per pair");
     let mut w = [0.0f64; NF];
+    for &(j, v) in fixed {
+        w[j] = v as f64;
+    }
     let active: Vec<bool> = (0..NF)
-        .map(|j| j == 0 || (j != GAP_FEATURE && pairs.iter().any(|(f, _)| f.0[j] != 0.0)))
+        .map(|j| {
+            !fixed.iter().any(|&(k, _)| k == j)
+                && (j == 0 || (j != GAP_FEATURE && pairs.iter().any(|(f, _)| f.0[j] != 0.0)))
+        })
         .collect();
     for _ in 0..50 {
         let mut grad = [0.0f64; NF];
         let mut hess = [[0.0f64; NF]; NF];
-        for (f, y) in pairs {
+        for ((f, y), c) in pairs.iter().zip(weights) {
             let x: [f64; NF] = std::array::from_fn(|j| f.0[j] as f64);
             let z: f64 = (0..NF).map(|j| w[j] * x[j]).sum();
             let p = 1.0 / (1.0 + (-z).exp());
-            let r = p - if *y { 1.0 } else { 0.0 };
-            let s = (p * (1.0 - p)).max(1e-9);
+            let r = c * (p - if *y { 1.0 } else { 0.0 });
+            let s = c * (p * (1.0 - p)).max(1e-9);
             for j in 0..NF {
                 grad[j] += r * x[j];
                 for k in 0..NF {
@@ -30,8 +50,10 @@ pub fn fit(pairs: &[(Features, bool)], l2: f64) -> [f32; NF] {
             }
         }
         for j in 1..NF {
-            grad[j] += l2 * w[j];
-            hess[j][j] += l2;
+            if active[j] {
+                grad[j] += l2 * w[j];
+                hess[j][j] += l2;
+            }
         }
         for j in 0..NF {
             if !active[j] {
@@ -126,5 +148,27 @@ mod tests {
         assert!(w[1] > 1.0, "{w:?}");
         assert_eq!(w[GAP_FEATURE], 0.0);
         assert!(log_loss(&pairs, &w) < 0.5);
+    }
+
+    #[test]
+    fn a_pair_of_weight_two_counts_as_two_copies() {
+        let pairs: Vec<(Features, bool)> = (0..40)
+            .map(|i| {
+                let mut f = [0.0; NF];
+                f[0] = 1.0;
+                f[1] = (i % 5) as f32 / 4.0;
+                (Features(f), i % 3 == 0 || i % 5 == 4)
+            })
+            .collect();
+        let mut weights = vec![1.0; pairs.len()];
+        weights[3] = 2.0;
+        let mut doubled = pairs.clone();
+        doubled.push(pairs[3].clone());
+        let a = fit_weighted(&pairs, &weights, 0.5, &[]);
+        let b = fit(&doubled, 0.5);
+        for j in 0..NF {
+            assert!((a[j] - b[j]).abs() < 1e-4, "{a:?} {b:?}");
+        }
+        assert_ne!(a, fit(&pairs, 0.5));
     }
 }

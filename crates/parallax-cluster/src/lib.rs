@@ -72,6 +72,9 @@ pub const FEATURE_NAMES: [&str; NF] = [
 /// whenever a time is unknown.
 pub const GAP_FEATURE: usize = 8;
 
+/// Index of the story-size feature, `log_size`: `ln(1 + members)`.
+pub const SIZE_FEATURE: usize = 7;
+
 /// Index of the dense feature: the cosine of the article's sentence
 /// embedding with the story's mean embedding. 0 when either has none, so
 /// the default model (which has no embeddings) gives it no weight; the
@@ -730,7 +733,7 @@ impl Clusterer {
             f[6] = 1.0;
         }
         f[1 + DATES] *= self.specificity(DATES, s, &vectors[DATES]);
-        f[7] = (1.0 + s.size as f32).ln();
+        f[SIZE_FEATURE] = (1.0 + s.size as f32).ln();
         f[9] = f[1] * f[1 + NAMES];
         f[10] = f[1] * f[1 + DATES];
         f[11] = novelty[BODY];

@@ -12,6 +12,7 @@ mod clusterbench;
 mod dedup;
 mod extract;
 mod ner;
+mod roundups;
 mod summary;
 
 use clap::{Parser, Subcommand};

@@ -20,17 +20,17 @@ use anyhow::{Context, Result};
 use clap::Args;
 use parallax_core::Article;
 use parallax_eval::rouge::{self, Rouge};
-use parallax_ingest::ArticleDraft;
 use parallax_summary::background::Background;
 use parallax_summary::importance::{self, Features, StoryWords};
 use parallax_summary::{loaded, Length, Params};
 use parallax_text::Stemmer;
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Deserialize;
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
+
+use crate::roundups::{articles, read, Roundup};
 
 #[derive(Args)]
 pub struct SummaryArgs {
@@ -70,62 +70,7 @@ pub struct SummaryArgs {
     pub dump_words: Option<PathBuf>,
 }
 
-#[derive(Deserialize)]
-struct Story {
-    #[serde(default)]
-    id: String,
-    #[serde(default)]
-    articles: Vec<Piece>,
-    #[serde(default)]
-    summary: Option<Piece>,
-}
-
-#[derive(Deserialize, Default)]
-struct Piece {
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    text: Option<String>,
-}
-
-fn read(path: &PathBuf, limit: Option<usize>) -> Result<Vec<Story>> {
-    let data =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut out = Vec::new();
-    for (i, line) in data.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Story>(line) {
-            Ok(s) => out.push(s),
-            Err(e) => eprintln!("parallax-eval: {}:{}: skipped: {e}", path.display(), i + 1),
-        }
-        if limit.is_some_and(|l| out.len() >= l) {
-            break;
-        }
-    }
-    Ok(out)
-}
-
-fn articles(s: &Story) -> Vec<Article> {
-    s.articles
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.text.as_deref().is_some_and(|t| !t.trim().is_empty()))
-        .map(|(i, p)| {
-            ArticleDraft {
-                external_id: Some(format!("{}/{}", s.id, i)),
-                title: p.title.clone(),
-                text: p.text.clone().unwrap_or_default(),
-                outlet: Some(format!("outlet {}", i + 1)),
-                ..Default::default()
-            }
-            .build()
-        })
-        .collect()
-}
-
-fn gold(s: &Story) -> Option<&str> {
+fn gold(s: &Roundup) -> Option<&str> {
     s.summary
         .as_ref()
         .and_then(|p| p.text.as_deref())
@@ -167,7 +112,7 @@ pub fn run(args: SummaryArgs) -> Result<u8> {
     let mut scored = 0usize;
     let t_all = Instant::now();
     for s in &stories {
-        let arts = articles(s);
+        let arts = articles(s, true, false);
         if arts.is_empty() {
             continue;
         }
@@ -517,7 +462,7 @@ fn wrapped(w: &[f32]) -> String {
 const FOLDS: usize = 5;
 
 /// Learns the word weights and the length model.
-fn fit(stories: &[Story], args: &SummaryArgs) -> Result<u8> {
+fn fit(stories: &[Roundup], args: &SummaryArgs) -> Result<u8> {
     let stemmer = Stemmer::default();
     let mut examples: Vec<(Features, bool)> = Vec::new();
     let mut again: Vec<(Features, bool)> = Vec::new();
@@ -533,7 +478,7 @@ fn fit(stories: &[Story], args: &SummaryArgs) -> Result<u8> {
     let zero = [0f32; importance::NF];
     let mut used: Vec<Option<(FxHashSet<String>, FxHashSet<String>)>> = Vec::new();
     for s in stories {
-        let arts = articles(s);
+        let arts = articles(s, true, false);
         let (Some(reference), false) = (gold(s), arts.is_empty()) else {
             used.push(None);
             continue;
@@ -565,7 +510,7 @@ fn fit(stories: &[Story], args: &SummaryArgs) -> Result<u8> {
         let (Some(reference), Some(_)) = (gold(s), used) else {
             continue;
         };
-        let arts = articles(s);
+        let arts = articles(s, true, false);
         let refs: Vec<&Article> = arts.iter().collect();
         let words = StoryWords::build_with(&refs, &stemmer, &folds[i % FOLDS], (&zero, &zero));
         let mut gold_stems: FxHashMap<String, u32> = FxHashMap::default();

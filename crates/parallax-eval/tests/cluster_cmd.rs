@@ -127,3 +127,147 @@ fn cluster_bench_loads_open_stories_and_times_the_rest() {
         .assert()
         .code(1);
 }
+
+/// Three fictional roundups in the NeuS layout, three outlets each; with
+/// `blank`, their ids (the gold stories) are empty.
+fn roundups(dir: &Path, blank: bool) -> std::path::PathBuf {
+    let stories = [
+        (
+            "r-ferry",
+            [
+                ("Ferry capsizes on Lake Orvand, 14 rescued", "The passenger ferry Maren capsized on Lake Orvand on Sunday evening. Coastguard crews rescued 14 people from the water near Kessby pier, and two passengers are still missing."),
+                ("Two missing after Orvand ferry accident", "Rescuers searched Lake Orvand through the night for two passengers missing after the ferry Maren overturned near Kessby. Fourteen people were pulled from the water."),
+                ("Kessby ferry disaster: operator faces questions", "The operator of the ferry Maren, which capsized near Kessby on Lake Orvand, faced questions over overloading. The coastguard said 14 people were rescued and two are missing."),
+            ],
+        ),
+        (
+            "r-scooters",
+            [
+                ("Velmar council bans rental scooters", "Velmar city council voted 31 to 12 on Tuesday to ban rental electric scooters from the old town, citing accidents and blocked pavements."),
+                ("Scooter ban passes in Velmar", "Rental e-scooters will disappear from Velmar's old town after the council approved a ban by 31 votes to 12. Operators said they would appeal."),
+                ("Velmar scooter operators vow to fight council ban", "Two scooter operators said they would challenge the Velmar council's ban on rental e-scooters in the old town, passed by 31 votes to 12."),
+            ],
+        ),
+        (
+            "r-comet",
+            [
+                ("Tessaly Observatory spots new comet", "Astronomers at the Tessaly Observatory have discovered a comet that will pass closest to the Sun next spring, the observatory said on Friday."),
+                ("New comet found from Tessaly", "A comet discovered at the Tessaly Observatory could be visible to the naked eye next spring, its astronomers said."),
+                ("Comet Tessaly-3 may brighten next spring", "The comet found by Tessaly Observatory astronomers, named Tessaly-3, is expected to brighten as it nears the Sun next spring."),
+            ],
+        ),
+    ];
+    let mut out = String::new();
+    for (id, articles) in stories {
+        let articles: Vec<Value> = articles
+            .iter()
+            .map(|(t, x)| serde_json::json!({"title": t, "text": x}))
+            .collect();
+        let id = if blank { "" } else { id };
+        let line = serde_json::json!({"id": id, "articles": articles, "summary": {"title": "", "text": ""}});
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    let p = dir.join(if blank {
+        "blank-roundups.jsonl"
+    } else {
+        "roundups.jsonl"
+    });
+    std::fs::write(&p, out).unwrap();
+    p
+}
+
+#[test]
+fn reads_roundups_as_gold_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let pred = dir.path().join("pred.jsonl");
+    let out = Command::cargo_bin("parallax-eval")
+        .unwrap()
+        .args(["cluster", "--json", "--out"])
+        .arg(&pred)
+        .arg(roundups(dir.path(), false))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["articles"], 9);
+    assert_eq!(r["gold_stories"], 3);
+    assert!(r["bcubed"]["f1"].as_f64().unwrap() > 0.8, "{r}");
+    let ids: Vec<String> = std::fs::read_to_string(&pred)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    // Blocks of roundups run at once: the first article of each, then the
+    // second of each, and so on.
+    assert_eq!(
+        &ids[..4],
+        ["r-ferry/0", "r-scooters/0", "r-comet/0", "r-ferry/1"]
+    );
+
+    // Roundups have no topics.
+    Command::cargo_bin("parallax-eval")
+        .unwrap()
+        .args(["cluster", "--topics", "odd"])
+        .arg(roundups(dir.path(), false))
+        .assert()
+        .failure();
+
+    // Blanked ids: speed only.
+    let out = Command::cargo_bin("parallax-eval")
+        .unwrap()
+        .args(["cluster", "--json"])
+        .arg(roundups(dir.path(), true))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["articles"], 9);
+    assert!(r["bcubed"].is_null(), "{r}");
+}
+
+#[test]
+fn fits_on_two_collections() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.rs");
+    let out = Command::cargo_bin("parallax-eval")
+        .unwrap()
+        .args(["cluster", "--fit", "--fit-with"])
+        .arg(roundups(dir.path(), false))
+        .arg("--write-model")
+        .arg(&model)
+        .arg(labelled_corpus(dir.path(), true))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(log.contains("gold.jsonl: "), "{log}");
+    assert!(log.contains("roundups.jsonl: "), "{log}");
+    assert!(log.contains("log_size weight"), "{log}");
+    let source = std::fs::read_to_string(&model).unwrap();
+    assert!(source.contains("--fit-with"), "{source}");
+    assert!(source.contains("the collections weighing"), "{source}");
+    assert!(source.contains("pub const WEIGHTS: [f32; crate::NF] = ["));
+
+    // --fit-with without --fit is an error, not a silent no-op.
+    Command::cargo_bin("parallax-eval")
+        .unwrap()
+        .args(["cluster", "--fit-with"])
+        .arg(roundups(dir.path(), false))
+        .arg(labelled_corpus(dir.path(), true))
+        .assert()
+        .failure();
+}
