@@ -163,7 +163,7 @@ mod tests {
         let mut weights = vec![1.0; pairs.len()];
         weights[3] = 2.0;
         let mut doubled = pairs.clone();
-        doubled.push(pairs[3].clone());
+        doubled.push(pairs[3]);
         let a = fit_weighted(&pairs, &weights, 0.5, &[]);
         let b = fit(&doubled, 0.5);
         for j in 0..NF {
