@@ -370,11 +370,12 @@ fn read_collection(
             "{}: roundups have no topics (drop --topics)",
             path.display()
         );
-        let stories: Vec<Vec<Article>> = roundups::read(path, roundups)?
+        let (read, skipped) = roundups::read(path, roundups)?;
+        let stories: Vec<Vec<Article>> = read
             .iter()
             .map(|r| roundups::articles(r, false, true))
             .collect();
-        return Ok((interleave(stories, INTERLEAVE), 0));
+        return Ok((interleave(stories, INTERLEAVE), skipped));
     }
     let mut articles = Vec::new();
     let mut read_errors = 0;

@@ -34,25 +34,30 @@ pub struct Piece {
     pub text: Option<String>,
 }
 
-/// Reads the roundups of `path` (the first `limit`, when given). A line that
-/// is not a roundup is reported with its line number and skipped.
-pub fn read(path: &Path, limit: Option<usize>) -> Result<Vec<Roundup>> {
+/// Reads the roundups of `path` (the first `limit`, when given), and how
+/// many lines were skipped: a line that is not a roundup is reported with
+/// its line number and skipped.
+pub fn read(path: &Path, limit: Option<usize>) -> Result<(Vec<Roundup>, usize)> {
     let data =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();
+    let mut skipped = 0;
     for (i, line) in data.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         match serde_json::from_str::<Roundup>(line) {
             Ok(s) => out.push(s),
-            Err(e) => eprintln!("parallax-eval: {}:{}: skipped: {e}", path.display(), i + 1),
+            Err(e) => {
+                eprintln!("parallax-eval: {}:{}: skipped: {e}", path.display(), i + 1);
+                skipped += 1;
+            }
         }
         if limit.is_some_and(|l| out.len() >= l) {
             break;
         }
     }
-    Ok(out)
+    Ok((out, skipped))
 }
 
 /// Whether `path` holds roundups: its first non-empty line is a JSON object

@@ -78,7 +78,7 @@ fn gold(s: &Roundup) -> Option<&str> {
 }
 
 pub fn run(args: SummaryArgs) -> Result<u8> {
-    let stories = read(&args.file, args.limit)?;
+    let (stories, _skipped) = read(&args.file, args.limit)?;
     if args.fit {
         return fit(&stories, &args);
     }

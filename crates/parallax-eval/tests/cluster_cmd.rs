@@ -271,3 +271,24 @@ fn fits_on_two_collections() {
         .assert()
         .failure();
 }
+
+#[test]
+fn a_broken_roundup_line_is_skipped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = roundups(dir.path(), false);
+    let mut text = std::fs::read_to_string(&good).unwrap();
+    text.push_str("{\"id\": \"r-broken\", \"articles\": [\n");
+    let file = dir.path().join("broken.jsonl");
+    std::fs::write(&file, text).unwrap();
+    let out = Command::cargo_bin("parallax-eval")
+        .unwrap()
+        .args(["cluster", "--json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["articles"], 9);
+    assert_eq!(r["read_errors"], 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.jsonl:4: skipped"));
+}
