@@ -34,24 +34,26 @@ fn labelled_corpus(dir: &Path, with_gold: bool) -> std::path::PathBuf {
     p
 }
 
+/// Runs `parallax-eval cluster --json ARGS`, checks that it succeeds, and
+/// returns its report and its standard error.
+fn cluster_json<const N: usize>(args: [&std::ffi::OsStr; N]) -> (Value, String) {
+    let out = Command::cargo_bin("parallax-eval")
+        .unwrap()
+        .args(["cluster", "--json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    (serde_json::from_slice(&out.stdout).unwrap(), stderr)
+}
+
 #[test]
 fn scores_and_writes_predictions() {
     let dir = tempfile::tempdir().unwrap();
     let file = labelled_corpus(dir.path(), true);
     let pred = dir.path().join("pred.jsonl");
-    let out = Command::cargo_bin("parallax-eval")
-        .unwrap()
-        .args(["cluster", "--json", "--out"])
-        .arg(&pred)
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (r, _) = cluster_json(["--out".as_ref(), pred.as_os_str(), file.as_os_str()]);
     assert_eq!(r["articles"], 12);
     assert_eq!(r["gold_stories"], 3);
     assert!(r["bcubed"]["f1"].as_f64().unwrap() > 0.8, "{r}");
@@ -78,15 +80,7 @@ fn runs_without_gold_labels() {
     let dir = tempfile::tempdir().unwrap();
     let file = labelled_corpus(dir.path(), false);
     let pred = dir.path().join("pred.jsonl");
-    let out = Command::cargo_bin("parallax-eval")
-        .unwrap()
-        .args(["cluster", "--json", "--out"])
-        .arg(&pred)
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (r, _) = cluster_json(["--out".as_ref(), pred.as_os_str(), file.as_os_str()]);
     assert!(r["bcubed"].is_null());
     assert!(r["articles_per_second"].as_f64().unwrap() > 0.0);
     assert_eq!(std::fs::read_to_string(&pred).unwrap().lines().count(), 12);
@@ -181,19 +175,8 @@ fn roundups(dir: &Path, blank: bool) -> std::path::PathBuf {
 fn reads_roundups_as_gold_stories() {
     let dir = tempfile::tempdir().unwrap();
     let pred = dir.path().join("pred.jsonl");
-    let out = Command::cargo_bin("parallax-eval")
-        .unwrap()
-        .args(["cluster", "--json", "--out"])
-        .arg(&pred)
-        .arg(roundups(dir.path(), false))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = roundups(dir.path(), false);
+    let (r, _) = cluster_json(["--out".as_ref(), pred.as_os_str(), file.as_os_str()]);
     assert_eq!(r["articles"], 9);
     assert_eq!(r["gold_stories"], 3);
     assert!(r["bcubed"]["f1"].as_f64().unwrap() > 0.8, "{r}");
@@ -223,14 +206,7 @@ fn reads_roundups_as_gold_stories() {
         .failure();
 
     // Blanked ids: speed only.
-    let out = Command::cargo_bin("parallax-eval")
-        .unwrap()
-        .args(["cluster", "--json"])
-        .arg(roundups(dir.path(), true))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (r, _) = cluster_json([roundups(dir.path(), true).as_os_str()]);
     assert_eq!(r["articles"], 9);
     assert!(r["bcubed"].is_null(), "{r}");
 }
@@ -280,15 +256,8 @@ fn a_broken_roundup_line_is_skipped_and_counted() {
     text.push_str("{\"id\": \"r-broken\", \"articles\": [\n");
     let file = dir.path().join("broken.jsonl");
     std::fs::write(&file, text).unwrap();
-    let out = Command::cargo_bin("parallax-eval")
-        .unwrap()
-        .args(["cluster", "--json"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (r, stderr) = cluster_json([file.as_os_str()]);
     assert_eq!(r["articles"], 9);
     assert_eq!(r["read_errors"], 1);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.jsonl:4: skipped"));
+    assert!(stderr.contains("broken.jsonl:4: skipped"), "{stderr}");
 }
