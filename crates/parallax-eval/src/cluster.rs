@@ -157,15 +157,15 @@ fn bcubed_of(articles: &[Article], config: ClusterConfig) -> Result<Prf> {
 }
 
 /// A gold collection to fit on: its name and its articles.
-struct Collection {
+struct Collection<'a> {
     name: String,
-    articles: Vec<Article>,
+    articles: &'a [Article],
 }
 
 /// `--fit`: learns the weights and the threshold on the collections;
 /// returns the config.
 fn fit(
-    collections: &[Collection],
+    collections: &[Collection<'_>],
     mut config: ClusterConfig,
     write: Option<&std::path::Path>,
     command: &str,
@@ -174,7 +174,7 @@ fn fit(
     let mut pair_weights = Vec::new();
     let per_collection: Vec<Vec<(Features, bool)>> = collections
         .iter()
-        .map(|c| training_pairs(&c.articles, config))
+        .map(|c| training_pairs(c.articles, config))
         .collect();
     // The story-size weight comes from the first collection alone: in a
     // roundup collection every story stops at three articles, so its full
@@ -220,7 +220,7 @@ fn fit(
         let mut sum = 0.0;
         let mut parts = Vec::new();
         for col in collections {
-            let b = bcubed_of(&col.articles, c)?;
+            let b = bcubed_of(col.articles, c)?;
             parts.push(format!("{} {:.4}", col.name, b.f1));
             sum += b.f1;
         }
@@ -373,7 +373,7 @@ fn read_collection(
         let (read, skipped) = roundups::read(path, roundups)?;
         let stories: Vec<Vec<Article>> = read
             .iter()
-            .map(|r| roundups::articles(r, false, true))
+            .map(|r| roundups::articles(r, roundups::Use::Clustering))
             .collect();
         return Ok((interleave(stories, INTERLEAVE), skipped));
     }
@@ -424,8 +424,7 @@ fn collection_name(path: &std::path::Path, topics: Topics) -> String {
         .unwrap_or_else(|| path.display().to_string());
     match topics {
         Topics::All => file,
-        Topics::Odd => format!("{file} (odd)"),
-        Topics::Even => format!("{file} (even)"),
+        t => format!("{file} ({})", topics_name(t)),
     }
 }
 
@@ -509,16 +508,20 @@ pub fn run(args: ClusterArgs) -> Result<u8> {
     let (articles, read_errors) = read_collection(&args.file, args.topics, args.roundups)?;
     let read_seconds = started.elapsed().as_secs_f64();
     if args.fit {
-        let mut collections = vec![Collection {
+        let others = args
+            .fit_with
+            .iter()
+            .map(|path| Ok((path, read_collection(path, Topics::All, args.roundups)?.0)))
+            .collect::<Result<Vec<_>>>()?;
+        let collections: Vec<Collection> = std::iter::once(Collection {
             name: collection_name(&args.file, args.topics),
-            articles: articles.clone(),
-        }];
-        for path in &args.fit_with {
-            collections.push(Collection {
-                name: collection_name(path, Topics::All),
-                articles: read_collection(path, Topics::All, args.roundups)?.0,
-            });
-        }
+            articles: &articles,
+        })
+        .chain(others.iter().map(|(path, a)| Collection {
+            name: collection_name(path, Topics::All),
+            articles: a,
+        }))
+        .collect();
         config = fit(
             &collections,
             config,

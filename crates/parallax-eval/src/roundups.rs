@@ -77,27 +77,34 @@ pub fn is_roundup_file(path: &Path) -> bool {
         .is_some_and(|v| v.get("articles").is_some_and(|a| a.is_array()))
 }
 
-/// The roundup's articles with text, in order, with the external id
-/// `ID/i`. `outlets` names them "outlet 1", "outlet 2", … (the layout names
-/// no outlet: they differ within a roundup, but the same position in two
-/// roundups is not the same outlet). `event` gives each article the gold
-/// `event` field of `parallax-eval cluster`: the roundup's id (none when
-/// the id is empty: the labels are blanked).
-pub fn articles(s: &Roundup, outlets: bool, event: bool) -> Vec<Article> {
+/// What the articles of a roundup are read for.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Use {
+    /// `parallax-eval summary`: the articles are named "outlet 1", "outlet
+    /// 2", … (the layout names no outlet: they differ within a roundup).
+    Summary,
+    /// `parallax-eval cluster`: no outlet (the same position in two roundups
+    /// is not the same outlet), and the gold `event` field is the roundup's
+    /// id (none when the id is empty: the labels are blanked).
+    Clustering,
+}
+
+/// The roundup's articles with text, in order, with the external id `ID/i`.
+pub fn articles(s: &Roundup, purpose: Use) -> Vec<Article> {
     s.articles
         .iter()
         .enumerate()
         .filter(|(_, p)| p.text.as_deref().is_some_and(|t| !t.trim().is_empty()))
         .map(|(i, p)| {
             let mut extra = serde_json::Map::new();
-            if event && !s.id.is_empty() {
+            if purpose == Use::Clustering && !s.id.is_empty() {
                 extra.insert("event".into(), serde_json::Value::String(s.id.clone()));
             }
             ArticleDraft {
                 external_id: Some(format!("{}/{}", s.id, i)),
                 title: p.title.clone(),
                 text: p.text.clone().unwrap_or_default(),
-                outlet: outlets.then(|| format!("outlet {}", i + 1)),
+                outlet: (purpose == Use::Summary).then(|| format!("outlet {}", i + 1)),
                 extra,
                 ..Default::default()
             }

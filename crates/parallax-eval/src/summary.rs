@@ -30,7 +30,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::roundups::{articles, read, Roundup};
+use crate::roundups::{articles, read, Roundup, Use};
 
 #[derive(Args)]
 pub struct SummaryArgs {
@@ -112,7 +112,7 @@ pub fn run(args: SummaryArgs) -> Result<u8> {
     let mut scored = 0usize;
     let t_all = Instant::now();
     for s in &stories {
-        let arts = articles(s, true, false);
+        let arts = articles(s, Use::Summary);
         if arts.is_empty() {
             continue;
         }
@@ -478,7 +478,7 @@ fn fit(stories: &[Roundup], args: &SummaryArgs) -> Result<u8> {
     let zero = [0f32; importance::NF];
     let mut used: Vec<Option<(FxHashSet<String>, FxHashSet<String>)>> = Vec::new();
     for s in stories {
-        let arts = articles(s, true, false);
+        let arts = articles(s, Use::Summary);
         let (Some(reference), false) = (gold(s), arts.is_empty()) else {
             used.push(None);
             continue;
@@ -510,7 +510,7 @@ fn fit(stories: &[Roundup], args: &SummaryArgs) -> Result<u8> {
         let (Some(reference), Some(_)) = (gold(s), used) else {
             continue;
         };
-        let arts = articles(s, true, false);
+        let arts = articles(s, Use::Summary);
         let refs: Vec<&Article> = arts.iter().collect();
         let words = StoryWords::build_with(&refs, &stemmer, &folds[i % FOLDS], (&zero, &zero));
         let mut gold_stems: FxHashMap<String, u32> = FxHashMap::default();
